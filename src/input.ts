@@ -1,0 +1,53 @@
+/**
+ * The input side of the I/O stage: asynchronous reads, and decoding with
+ * sharp into 8-bit sRGB RGBA with EXIF orientation applied.
+ */
+import { readFile } from 'node:fs/promises';
+import sharp from 'sharp';
+import type { Raster } from './raster.js';
+
+/** sharp's default pixel limit (0x3FFF × 0x3FFF), which tilepipe keeps as its default. */
+export const DEFAULT_LIMIT_INPUT_PIXELS = 0x3fff * 0x3fff;
+
+/** Options for decoding. */
+export interface DecodeOptions {
+  /** Refuse images with more pixels than this, before decoding (default: as sharp, 268 402 689); `false` for no limit. */
+  readonly limitInputPixels?: number | false;
+}
+
+/** A decoded image and what is known of its source. */
+export interface DecodedImage {
+  readonly raster: Raster;
+  /** The source's format as sharp names it (`jpeg`, `png`, `webp`, `gif`, `tiff`, `heif`, `svg`, ...). */
+  readonly format: string;
+}
+
+/** Reads a whole file asynchronously. */
+export function readInput(path: string): Promise<Buffer> {
+  return readFile(path);
+}
+
+/**
+ * Decodes an encoded image to RGBA: EXIF orientation applied; CMYK, palette,
+ * grey, 16-bit and ICC-tagged inputs converted to 8-bit sRGB. Animated and
+ * multi-page inputs give their first frame/page. `raster.data` owns its
+ * ArrayBuffer exactly, so it can be transferred.
+ */
+export async function decodeImage(input: Uint8Array, options: DecodeOptions = {}): Promise<DecodedImage> {
+  const image = sharp(input, {
+    limitInputPixels: options.limitInputPixels ?? DEFAULT_LIMIT_INPUT_PIXELS,
+    failOn: 'warning',
+  });
+  const meta = await image.metadata();
+  const { data, info } = await image
+    .autoOrient()
+    .toColourspace('srgb')
+    .ensureAlpha()
+    .raw({ depth: 'uchar' })
+    .toUint8Array();
+  if (info.channels !== 4) throw new Error(`decoded to ${info.channels} channels, expected 4`);
+  return {
+    raster: { data, width: info.width, height: info.height, hasAlpha: meta.hasAlpha === true },
+    format: meta.format ?? 'unknown',
+  };
+}

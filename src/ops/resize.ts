@@ -1,0 +1,20 @@
+import { defineOp } from '../op.js';
+import { ValidationError } from '../param.js';
+
+/** Resize through libvips. With one of width/height the aspect ratio is kept; `fit` applies when both are given. */
+export const resize = defineOp({
+  name: 'resize',
+  kind: 'geometry',
+  description: 'Resize (libvips); give width, height or both (fit decides how both apply)',
+  params: {
+    width: { type: 'number', integer: true, min: 0, max: 100000, default: 0, description: 'target width in pixels (0: from height)' },
+    height: { type: 'number', integer: true, min: 0, max: 100000, default: 0, description: 'target height in pixels (0: from width)' },
+    fit: { type: 'enum', values: ['inside', 'cover', 'contain', 'fill', 'outside'], default: 'inside', description: 'how both dimensions apply (as sharp)' },
+    kernel: { type: 'enum', values: ['nearest', 'linear', 'cubic', 'mitchell', 'lanczos2', 'lanczos3'], default: 'lanczos3', description: 'resampling kernel' },
+  },
+  check({ width, height }) {
+    if (width === 0 && height === 0) throw new ValidationError('resize: give "width" or "height" (an integer in [1, 100000])');
+  },
+  apply: (image, { width, height, fit, kernel }) =>
+    image.resize({ width: width || undefined, height: height || undefined, fit, kernel, background: { r: 0, g: 0, b: 0, alpha: 0 } }),
+});

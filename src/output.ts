@@ -1,0 +1,106 @@
+/**
+ * The output side of the I/O stage: encoding with sharp, and atomic writes
+ * (a temp file in the target's folder, then rename).
+ */
+import { mkdir, rename, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import sharp, { type Sharp } from 'sharp';
+import type { Raster } from './raster.js';
+import { ValidationError } from './param.js';
+
+/** Formats tilepipe writes. */
+export const OUTPUT_FORMATS = ['jpeg', 'png', 'webp', 'avif', 'tiff', 'gif'] as const;
+
+/** A format tilepipe writes. */
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+const EXTENSIONS: Record<string, OutputFormat> = {
+  jpg: 'jpeg', jpeg: 'jpeg', png: 'png', webp: 'webp', avif: 'avif', tif: 'tiff', tiff: 'tiff', gif: 'gif',
+};
+
+/** File extension written for each format. */
+export const FORMAT_EXTENSION: Record<OutputFormat, string> = {
+  jpeg: 'jpg', png: 'png', webp: 'webp', avif: 'avif', tiff: 'tiff', gif: 'gif',
+};
+
+/** The output format implied by a file name's extension, if tilepipe writes it. */
+export function formatFromPath(file: string): OutputFormat | undefined {
+  return EXTENSIONS[path.extname(file).slice(1).toLowerCase()];
+}
+
+/** Validates a format name (accepts `jpg` and `tif` too). */
+export function parseFormat(name: string): OutputFormat {
+  const f = EXTENSIONS[name.toLowerCase()];
+  if (!f) throw new ValidationError(`format must be one of ${OUTPUT_FORMATS.join(', ')}, got "${name}"`);
+  return f;
+}
+
+/** How to encode one output. */
+export interface EncodeOptions {
+  readonly format: OutputFormat;
+  /** 1–100 for jpeg, webp, avif and tiff; ignored by png and gif. */
+  readonly quality?: number;
+  /** Resize to this width first (a variant of the processed image); the aspect ratio is kept. */
+  readonly width?: number;
+}
+
+/** Details of an encoded output. */
+export interface EncodedInfo {
+  readonly format: OutputFormat;
+  readonly width: number;
+  readonly height: number;
+  readonly bytes: number;
+}
+
+function encoder(raster: Raster, options: EncodeOptions): Sharp {
+  let image = sharp(raster.data, { raw: { width: raster.width, height: raster.height, channels: 4 } });
+  if (options.width && options.width !== raster.width) image = image.resize({ width: options.width });
+  if (!raster.hasAlpha) image = image.removeAlpha();
+  else if (options.format === 'jpeg') image = image.flatten({ background: '#ffffff' });
+  const q = options.quality;
+  switch (options.format) {
+    case 'jpeg': return image.jpeg(q ? { quality: q } : {});
+    case 'webp': return image.webp(q ? { quality: q } : {});
+    case 'avif': return image.avif(q ? { quality: q } : {});
+    case 'tiff': return image.tiff(q ? { quality: q } : {});
+    case 'png': return image.png();
+    case 'gif': return image.gif();
+  }
+}
+
+/** Encodes a raster into memory. */
+export async function encodeToBuffer(raster: Raster, options: EncodeOptions): Promise<{ data: Buffer; info: EncodedInfo }> {
+  const { data, info } = await encoder(raster, options).toBuffer({ resolveWithObject: true });
+  return { data, info: { format: options.format, width: info.width, height: info.height, bytes: info.size } };
+}
+
+/**
+ * Encodes a raster straight into `target`, atomically: libvips writes a
+ * hidden temp file in the same folder, which is renamed over `target` only
+ * once complete. On any failure the temp file is removed and `target` is untouched.
+ */
+export async function encodeToFile(raster: Raster, target: string, options: EncodeOptions): Promise<EncodedInfo> {
+  const info = await writeAtomic(target, (tmp) => encoder(raster, options).toFile(tmp));
+  return { format: options.format, width: info.width, height: info.height, bytes: info.size };
+}
+
+/** The temp-file name used while writing `target`: hidden, unique, in the same folder. */
+export function tempPathFor(target: string): string {
+  const dir = path.dirname(target);
+  return path.join(dir, `.${path.basename(target)}.tilepipe-tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+}
+
+/** Runs `write(tmp)` and renames `tmp` to `target`; removes `tmp` if anything fails. */
+export async function writeAtomic<T>(target: string, write: (tmp: string) => Promise<T>): Promise<T> {
+  await mkdir(path.dirname(target), { recursive: true });
+  const tmp = tempPathFor(target);
+  try {
+    const result = await write(tmp);
+    await rename(tmp, target);
+    return result;
+  } catch (err) {
+    await unlink(tmp).catch(() => {});
+    throw err;
+  }
+}

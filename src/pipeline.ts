@@ -1,0 +1,263 @@
+/**
+ * The library entry: a pipeline owns a worker pool and runs chains over
+ * buffers and files. Data flows one way: read → decode → tile stages
+ * (workers) and geometry stages (sharp) → encode → write.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { resolveChain, type OpSpec, type OpInstance } from './chain.js';
+import { Coordinator, type CoordinatorTimes } from './coordinator.js';
+import { decodeImage, readInput, type DecodedImage } from './input.js';
+import { encodeToBuffer, encodeToFile, formatFromPath, type EncodedInfo, type OutputFormat, OUTPUT_FORMATS } from './output.js';
+import { ValidationError } from './param.js';
+import { planChain, type Stage } from './plan.js';
+import { TilePool, type PoolTimes } from './pool.js';
+import { createRegistry, type OpRegistry } from './registry.js';
+import { runBounded } from './batch.js';
+
+/** Options of {@link createPipeline}. Every field is optional. */
+export interface PipelineOptions {
+  /** Worker threads for tile work (default: `os.availableParallelism()`). */
+  readonly workers?: number;
+  /** Tile edge in pixels, used as given (default: 512, measured, raised to 8 × a stage's halo radius). */
+  readonly tileSize?: number;
+  /** Images read, decoded and not yet written, at most (default: workers + 1). */
+  readonly maxInFlight?: number;
+  /** Pixel limit per input, as sharp's `limitInputPixels` (default 268 402 689); `false` for none. */
+  readonly limitInputPixels?: number | false;
+  /** Paths of plugin modules whose `defineOp` exports become available in chains. */
+  readonly plugins?: readonly string[];
+}
+
+/** How to process one image. */
+export interface ProcessOptions {
+  /** The chain, in order: `'blur:sigma=2'` strings or `{ op: 'blur', sigma: 2 }` objects. */
+  readonly ops?: readonly OpSpec[];
+  /** Output format (for files: default from the output's extension). */
+  readonly format?: OutputFormat;
+  /** Encoder quality 1–100 (jpeg, webp, avif, tiff). */
+  readonly quality?: number;
+  /** Cancels the work; the promise rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
+}
+
+/** One output file of an input: where, how encoded, and (for variants) at which width. */
+export interface OutputSpec {
+  readonly path: string;
+  readonly format: OutputFormat;
+  readonly quality?: number;
+  /** Resize the processed image to this width for this output. */
+  readonly width?: number;
+}
+
+/** One input file and its outputs. */
+export interface FileJob {
+  readonly input: string;
+  readonly outputs: readonly OutputSpec[];
+}
+
+/** A written output. */
+export interface WrittenOutput extends EncodedInfo {
+  readonly path: string;
+}
+
+/** The outcome for one input of {@link Pipeline.processFiles}. */
+export interface FileResult {
+  readonly input: string;
+  readonly status: 'ok' | 'failed';
+  readonly outputs: WrittenOutput[];
+  /** One line naming the file and the reason, when failed. */
+  readonly error?: string;
+  readonly ms: number;
+}
+
+/** Lifecycle events of {@link Pipeline.processFiles}, for progress and instrumentation. */
+export type PipelineEvent =
+  | { readonly type: 'decoded'; readonly input: string; readonly width: number; readonly height: number }
+  | { readonly type: 'released'; readonly input: string }
+  | { readonly type: 'file'; readonly result: FileResult };
+
+/** Options of {@link Pipeline.processFiles}. */
+export interface BatchOptions {
+  readonly ops?: readonly OpSpec[];
+  readonly signal?: AbortSignal;
+  readonly onEvent?: (event: PipelineEvent) => void;
+}
+
+/** Where time went, in ms summed over images (stages overlap, so sums exceed wall time). */
+export interface PipelineTimes extends PoolTimes, CoordinatorTimes {
+  readMs: number;
+  decodeMs: number;
+  encodeMs: number;
+  images: number;
+  peakInFlight: number;
+}
+
+function checkInt(name: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new ValidationError(`${name} must be an integer in [${min}, ${max}], got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function oneLine(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  return msg.replace(/\s*\n\s*/g, '; ').trim();
+}
+
+/** A pipeline: a worker pool plus the I/O stage. Create with {@link createPipeline}; end with `close()`. */
+export class Pipeline {
+  /** Worker threads in the pool. */
+  readonly workers: number;
+  /** Tile edge in pixels, or undefined for the default. */
+  readonly tileSize: number | undefined;
+  /** Bound on images in flight in {@link Pipeline.processFiles}. */
+  readonly maxInFlight: number;
+  readonly #limitInputPixels: number | false | undefined;
+  readonly #plugins: readonly string[];
+  readonly #pool: TilePool;
+  readonly #coordinator: Coordinator;
+  readonly #registry: Promise<OpRegistry>;
+  readonly #times = { readMs: 0, decodeMs: 0, encodeMs: 0, images: 0, inFlight: 0, peakInFlight: 0 };
+
+  constructor(options: PipelineOptions = {}) {
+    if (typeof options !== 'object' || options === null) throw new ValidationError('options must be an object');
+    this.workers = checkInt('workers', options.workers ?? os.availableParallelism(), 1, 1024);
+    this.tileSize = options.tileSize === undefined ? undefined : checkInt('tileSize', options.tileSize, 8, 1 << 20);
+    this.maxInFlight = checkInt('maxInFlight', options.maxInFlight ?? this.workers + 1, 1, 4096);
+    if (options.limitInputPixels !== undefined && options.limitInputPixels !== false) {
+      checkInt('limitInputPixels', options.limitInputPixels, 1, Number.MAX_SAFE_INTEGER);
+    }
+    this.#limitInputPixels = options.limitInputPixels;
+    this.#plugins = (options.plugins ?? []).map((p) => path.resolve(p));
+    // Thread budget: libvips gets one thread per image; parallelism comes from the pool.
+    sharp.concurrency(1);
+    sharp.cache(false);
+    this.#registry = createRegistry(this.#plugins);
+    this.#registry.catch(() => {}); // surfaced by the first call that needs it
+    this.#pool = new TilePool({ workers: this.workers });
+    this.#coordinator = new Coordinator(this.#pool, { tileSize: this.tileSize, plugins: this.#plugins });
+  }
+
+  /** The operations this pipeline knows (built-ins and plugins). */
+  async registry(): Promise<OpRegistry> {
+    return this.#registry;
+  }
+
+  /** Validates a chain and splits it into stages; throws a ValidationError naming the bad op or parameter. */
+  async plan(ops: readonly OpSpec[] = []): Promise<{ chain: OpInstance[]; stages: Stage[] }> {
+    const chain = resolveChain(ops, await this.#registry);
+    return { chain, stages: planChain(chain) };
+  }
+
+  async #decode(input: Uint8Array): Promise<DecodedImage> {
+    const t = performance.now();
+    const decoded = await decodeImage(input, { limitInputPixels: this.#limitInputPixels });
+    this.#times.decodeMs += performance.now() - t;
+    return decoded;
+  }
+
+  /** Decodes `input`, runs the chain, and encodes the result to `format` (default png). */
+  async processBuffer(input: Uint8Array, options: ProcessOptions = {}): Promise<Buffer> {
+    const { stages } = await this.plan(options.ops);
+    const format = options.format ?? 'png';
+    if (!OUTPUT_FORMATS.includes(format)) throw new ValidationError(`format must be one of ${OUTPUT_FORMATS.join(', ')}, got ${JSON.stringify(format)}`);
+    const decoded = await this.#decode(input);
+    const raster = await this.#coordinator.run(decoded.raster, stages, options.signal);
+    const t = performance.now();
+    const { data } = await encodeToBuffer(raster, { format, quality: options.quality });
+    this.#times.encodeMs += performance.now() - t;
+    this.#times.images++;
+    return data;
+  }
+
+  /** Reads `input`, runs the chain and writes `output` atomically (format from its extension unless given). */
+  async processFile(input: string, output: string, options: ProcessOptions = {}): Promise<WrittenOutput> {
+    const format = options.format ?? formatFromPath(output);
+    if (!format) throw new ValidationError(`cannot tell the output format of "${output}"; give format`);
+    const { stages } = await this.plan(options.ops);
+    const [written] = await this.#processJob({ input, outputs: [{ path: output, format, quality: options.quality }] }, stages, options.signal);
+    return written;
+  }
+
+  async #processJob(job: FileJob, stages: readonly Stage[], signal?: AbortSignal, onEvent?: (e: PipelineEvent) => void): Promise<WrittenOutput[]> {
+    let t = performance.now();
+    const bytes = await readInput(job.input);
+    this.#times.readMs += performance.now() - t;
+    signal?.throwIfAborted();
+    const decoded = await this.#decode(bytes);
+    onEvent?.({ type: 'decoded', input: job.input, width: decoded.raster.width, height: decoded.raster.height });
+    try {
+      const raster = await this.#coordinator.run(decoded.raster, stages, signal);
+      const written: WrittenOutput[] = [];
+      for (const out of job.outputs) {
+        signal?.throwIfAborted();
+        t = performance.now();
+        const info = await encodeToFile(raster, out.path, out);
+        this.#times.encodeMs += performance.now() - t;
+        written.push({ ...info, path: out.path });
+      }
+      this.#times.images++;
+      return written;
+    } finally {
+      onEvent?.({ type: 'released', input: job.input });
+    }
+  }
+
+  /**
+   * Processes many files with bounded run-ahead: at most `maxInFlight` images
+   * are between read and write at once, and tiles of all of them share the
+   * pool, so one image's decode and encode overlap others' tile work.
+   * A failing file is reported in its result; the batch goes on. The chain is
+   * validated before any file is read.
+   */
+  async processFiles(jobs: Iterable<FileJob> | AsyncIterable<FileJob>, options: BatchOptions = {}): Promise<FileResult[]> {
+    const { stages } = await this.plan(options.ops);
+    const results: FileResult[] = [];
+    const { signal, onEvent } = options;
+    await runBounded(jobs, this.maxInFlight, async (job) => {
+      const start = performance.now();
+      this.#times.inFlight++;
+      this.#times.peakInFlight = Math.max(this.#times.peakInFlight, this.#times.inFlight);
+      let result: FileResult;
+      try {
+        const outputs = await this.#processJob(job, stages, signal, onEvent);
+        result = { input: job.input, status: 'ok', outputs, ms: performance.now() - start };
+      } catch (err) {
+        result = { input: job.input, status: 'failed', outputs: [], error: `${job.input}: ${oneLine(err)}`, ms: performance.now() - start };
+      } finally {
+        this.#times.inFlight--;
+      }
+      results.push(result);
+      onEvent?.({ type: 'file', result });
+    }, signal);
+    return results;
+  }
+
+  /** Where time went so far (ms summed over images and tiles). */
+  times(): PipelineTimes {
+    const { inFlight: _ignored, ...io } = this.#times;
+    return { ...io, ...this.#pool.times, ...this.#coordinator.times };
+  }
+
+  /** Ends the worker pool. The pipeline cannot be used afterwards. */
+  async close(): Promise<void> {
+    await this.#pool.close();
+  }
+}
+
+/**
+ * Creates a pipeline with its own worker pool.
+ *
+ * @example
+ * ```ts
+ * const p = createPipeline({ workers: 2, tileSize: 256 });
+ * const png = await p.processBuffer(input, { ops: ['blur:sigma=2', 'sobel'], format: 'png' });
+ * await p.processFile('in.jpg', 'out/in.webp', { ops: [{ op: 'resize', width: 800 }, 'sharpen'] });
+ * await p.close();
+ * ```
+ */
+export function createPipeline(options: PipelineOptions = {}): Pipeline {
+  return new Pipeline(options);
+}

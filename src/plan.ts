@@ -1,0 +1,67 @@
+/**
+ * The planner: splits a chain into stages. Consecutive point and
+ * neighbourhood ops share one pass over each tile; geometry ops run in sharp
+ * between tile stages; a global op ends its stage with a per-tile summary
+ * (reduced on the coordinator) and applies at the start of the next one.
+ */
+import type { OpInstance } from './chain.js';
+
+/** One op inside a tile stage, with its halo radius resolved. */
+export interface PlannedStep {
+  readonly inst: OpInstance;
+  readonly radius: number;
+}
+
+/** A pass over tiles in the worker pool. */
+export interface TileStage {
+  readonly kind: 'tile';
+  readonly steps: PlannedStep[];
+  /** Sum of the steps' radii: the halo each tile needs. */
+  readonly radius: number;
+  /** A global op whose per-tile summaries this stage computes on its output. */
+  readonly reduce?: OpInstance;
+}
+
+/** One or more geometry ops run through sharp on the whole image. */
+export interface GeometryStage {
+  readonly kind: 'geometry';
+  readonly ops: OpInstance[];
+}
+
+/** A stage of a plan. */
+export type Stage = TileStage | GeometryStage;
+
+function radiusOf(inst: OpInstance): number {
+  return inst.def.kind === 'neighbourhood' ? inst.def.radius(inst.params as never) : 0;
+}
+
+/** Splits a validated chain into stages, in order. */
+export function planChain(chain: readonly OpInstance[]): Stage[] {
+  const stages: Stage[] = [];
+  let steps: PlannedStep[] = [];
+  const closeTiles = (reduce?: OpInstance): void => {
+    if (steps.length === 0 && !reduce) return;
+    const radius = steps.reduce((r, s) => r + s.radius, 0);
+    stages.push(reduce ? { kind: 'tile', steps, radius, reduce } : { kind: 'tile', steps, radius });
+    steps = [];
+  };
+  for (const inst of chain) {
+    switch (inst.def.kind) {
+      case 'geometry': {
+        closeTiles();
+        const last = stages[stages.length - 1];
+        if (last?.kind === 'geometry') last.ops.push(inst);
+        else stages.push({ kind: 'geometry', ops: [inst] });
+        break;
+      }
+      case 'global':
+        closeTiles(inst);
+        steps.push({ inst, radius: 0 });
+        break;
+      default:
+        steps.push({ inst, radius: radiusOf(inst) });
+    }
+  }
+  closeTiles();
+  return stages;
+}

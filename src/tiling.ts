@@ -1,0 +1,46 @@
+/**
+ * The tile grid: core rectangles that cover the image exactly once, and the
+ * halo around each, clipped at the image edge (never at a tile edge).
+ */
+import type { Rect } from './raster.js';
+
+/** Default tile edge in pixels, chosen by `bench/tile-size.ts` (see README, "Tile size"). */
+export const DEFAULT_TILE_SIZE = 512;
+
+/** A tile: the core it produces and the input region (core + halo, clipped) it reads. */
+export interface Tile {
+  readonly core: Rect;
+  readonly input: Rect;
+}
+
+/** `rect` grown by `radius` on every side and clipped to the image. */
+export function growRect(rect: Rect, radius: number, width: number, height: number): Rect {
+  const x = Math.max(0, rect.x - radius);
+  const y = Math.max(0, rect.y - radius);
+  return {
+    x,
+    y,
+    width: Math.min(width, rect.x + rect.width + radius) - x,
+    height: Math.min(height, rect.y + rect.height + radius) - y,
+  };
+}
+
+/**
+ * The tile edge used for a stage: an explicit size as given; otherwise the
+ * default, raised to 8 × the stage's halo radius so halo overhead stays small.
+ */
+export function stageTileSize(tileSize: number | undefined, radius: number): number {
+  return tileSize ?? Math.max(DEFAULT_TILE_SIZE, 8 * radius);
+}
+
+/** Row-major tiles of edge `tileSize` covering a `width × height` image, each with its halo of `radius`. */
+export function tileGrid(width: number, height: number, tileSize: number, radius: number): Tile[] {
+  const tiles: Tile[] = [];
+  for (let y = 0; y < height; y += tileSize) {
+    for (let x = 0; x < width; x += tileSize) {
+      const core = { x, y, width: Math.min(tileSize, width - x), height: Math.min(tileSize, height - y) };
+      tiles.push({ core, input: growRect(core, radius, width, height) });
+    }
+  }
+  return tiles;
+}

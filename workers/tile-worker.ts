@@ -1,0 +1,35 @@
+/**
+ * The piscina worker entry: runs one tile stage over one tile and transfers
+ * the result buffer back.
+ */
+import { Piscina } from 'piscina';
+import { createRegistry, type OpRegistry } from '../src/registry.js';
+import { executeTile, type TileResult, type TileTask } from '../src/tile-executor.js';
+
+const registries = new Map<string, Promise<OpRegistry>>();
+
+function registryFor(plugins: readonly string[]): Promise<OpRegistry> {
+  const key = plugins.join('\n');
+  let reg = registries.get(key);
+  if (!reg) {
+    reg = createRegistry(plugins);
+    registries.set(key, reg);
+  }
+  return reg;
+}
+
+/** Processes one tile; the output buffer is moved, not copied, back to the coordinator. */
+export default async function processTile(task: TileTask): Promise<TileResult | object> {
+  const result = executeTile(task, await registryFor(task.plugins));
+  if (!result.buffer) return result;
+  const transfer = [result.buffer];
+  // A Transferable wrapper marked movable by Piscina.move(): the buffer goes back in the transfer list.
+  return Piscina.move({
+    get [Piscina.transferableSymbol]() {
+      return transfer;
+    },
+    get [Piscina.valueSymbol]() {
+      return result;
+    },
+  } as never);
+}
