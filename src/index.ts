@@ -16,4 +16,7 @@ export { OpRegistry } from './registry.js';
 export { OUTPUT_FORMATS, formatFromPath, parseFormat } from './output.js';
 export type { OutputFormat, EncodeOptions } from './output.js';
 export { DEFAULT_TILE_SIZE } from './tiling.js';
+export type { RunOptions, RunSummary, FileEvent } from './run.js';
+export { IMAGE_EXTENSIONS } from './inputs.js';
+export { NAME_FIELDS } from './naming.js';
 export { DEFAULT_LIMIT_INPUT_PIXELS } from './input.js';

@@ -41,7 +41,7 @@ export interface EncodeOptions {
   readonly format: OutputFormat;
   /** 1–100 for jpeg, webp, avif and tiff; ignored by png and gif. */
   readonly quality?: number;
-  /** Resize to this width first (a variant of the processed image); the aspect ratio is kept. */
+  /** Resize to this width first (a variant of the processed image); the aspect ratio is kept, and images are never enlarged. */
   readonly width?: number;
 }
 
@@ -55,7 +55,7 @@ export interface EncodedInfo {
 
 function encoder(raster: Raster, options: EncodeOptions): Sharp {
   let image = sharp(raster.data, { raw: { width: raster.width, height: raster.height, channels: 4 } });
-  if (options.width && options.width !== raster.width) image = image.resize({ width: options.width });
+  if (options.width && options.width !== raster.width) image = image.resize({ width: options.width, withoutEnlargement: true });
   if (!raster.hasAlpha) image = image.removeAlpha();
   else if (options.format === 'jpeg') image = image.flatten({ background: '#ffffff' });
   const q = options.quality;
@@ -80,8 +80,8 @@ export async function encodeToBuffer(raster: Raster, options: EncodeOptions): Pr
  * hidden temp file in the same folder, which is renamed over `target` only
  * once complete. On any failure the temp file is removed and `target` is untouched.
  */
-export async function encodeToFile(raster: Raster, target: string, options: EncodeOptions): Promise<EncodedInfo> {
-  const info = await writeAtomic(target, (tmp) => encoder(raster, options).toFile(tmp));
+export async function encodeToFile(raster: Raster, target: string, options: EncodeOptions, signal?: AbortSignal): Promise<EncodedInfo> {
+  const info = await writeAtomic(target, (tmp) => encoder(raster, options).toFile(tmp), signal);
   return { format: options.format, width: info.width, height: info.height, bytes: info.size };
 }
 
@@ -91,12 +91,16 @@ export function tempPathFor(target: string): string {
   return path.join(dir, `.${path.basename(target)}.tilepipe-tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
 }
 
-/** Runs `write(tmp)` and renames `tmp` to `target`; removes `tmp` if anything fails. */
-export async function writeAtomic<T>(target: string, write: (tmp: string) => Promise<T>): Promise<T> {
+/**
+ * Runs `write(tmp)` and renames `tmp` to `target`; removes `tmp` if anything
+ * fails, or if `signal` was aborted meanwhile (then `target` is not touched).
+ */
+export async function writeAtomic<T>(target: string, write: (tmp: string) => Promise<T>, signal?: AbortSignal): Promise<T> {
   await mkdir(path.dirname(target), { recursive: true });
   const tmp = tempPathFor(target);
   try {
     const result = await write(tmp);
+    signal?.throwIfAborted();
     await rename(tmp, target);
     return result;
   } catch (err) {

@@ -15,6 +15,7 @@ import { planChain, type Stage } from './plan.js';
 import { TilePool, type PoolTimes } from './pool.js';
 import { createRegistry, type OpRegistry } from './registry.js';
 import { runBounded } from './batch.js';
+import { runFolder, type RunOptions, type RunSummary } from './run.js';
 
 /** Options of {@link createPipeline}. Every field is optional. */
 export interface PipelineOptions {
@@ -194,7 +195,7 @@ export class Pipeline {
       for (const out of job.outputs) {
         signal?.throwIfAborted();
         t = performance.now();
-        const info = await encodeToFile(raster, out.path, out);
+        const info = await encodeToFile(raster, out.path, out, signal);
         this.#times.encodeMs += performance.now() - t;
         written.push({ ...info, path: out.path });
       }
@@ -233,6 +234,15 @@ export class Pipeline {
       onEvent?.({ type: 'file', result });
     }, signal);
     return results;
+  }
+
+  /**
+   * Processes files, directories and globs into `outDir`, mirroring their
+   * trees, with format × width variants and an incremental manifest. Bad files
+   * are reported per file (in events and the summary), never thrown.
+   */
+  run(options: RunOptions): Promise<RunSummary> {
+    return runFolder(this, options);
   }
 
   /** Where time went so far (ms summed over images and tiles). */

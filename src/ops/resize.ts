@@ -11,10 +11,14 @@ export const resize = defineOp({
     height: { type: 'number', integer: true, min: 0, max: 100000, default: 0, description: 'target height in pixels (0: from width)' },
     fit: { type: 'enum', values: ['inside', 'cover', 'contain', 'fill', 'outside'], default: 'inside', description: 'how both dimensions apply (as sharp)' },
     kernel: { type: 'enum', values: ['nearest', 'linear', 'cubic', 'mitchell', 'lanczos2', 'lanczos3'], default: 'lanczos3', description: 'resampling kernel' },
+    enlarge: { type: 'boolean', default: true, description: 'allow upscaling images smaller than the target (false: as ImageMagick "640>")' },
   },
   check({ width, height }) {
     if (width === 0 && height === 0) throw new ValidationError('resize: give "width" or "height" (an integer in [1, 100000])');
   },
-  apply: (image, { width, height, fit, kernel }) =>
-    image.resize({ width: width || undefined, height: height || undefined, fit, kernel, background: { r: 0, g: 0, b: 0, alpha: 0 } }),
+  apply: (image, { width, height, fit, kernel, enlarge }) =>
+    image.resize({
+      width: width || undefined, height: height || undefined, fit, kernel,
+      withoutEnlargement: !enlarge, background: { r: 0, g: 0, b: 0, alpha: 0 },
+    }),
 });
