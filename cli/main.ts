@@ -95,6 +95,7 @@ function toOptions(s: CliSettings): { pipeline: PipelineOptions; run: RunOptions
       force: Boolean(s.force),
       dryRun: Boolean(s.dryRun),
       followSymlinks: Boolean(s.followSymlinks),
+      keepMetadata: Boolean(s.keepMetadata),
     },
     json: Boolean(s.json),
     quiet: Boolean(s.quiet),

@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import type { Raster } from './raster.js';
+import type { SourceMetadata } from './metadata.js';
 
 /** sharp's default pixel limit (0x3FFF × 0x3FFF), which tilepipe keeps as its default. */
 export const DEFAULT_LIMIT_INPUT_PIXELS = 0x3fff * 0x3fff;
@@ -20,6 +21,8 @@ export interface DecodedImage {
   readonly raster: Raster;
   /** The source's format as sharp names it (`jpeg`, `png`, `webp`, `gif`, `tiff`, `heif`, `svg`, ...). */
   readonly format: string;
+  /** Metadata an output may keep (`keepMetadata`). */
+  readonly metadata: SourceMetadata;
 }
 
 /** Reads a whole file asynchronously. */
@@ -49,5 +52,6 @@ export async function decodeImage(input: Uint8Array, options: DecodeOptions = {}
   return {
     raster: { data, width: info.width, height: info.height, hasAlpha: meta.hasAlpha === true },
     format: meta.format ?? 'unknown',
+    metadata: meta.exif ? { exif: meta.exif } : {},
   };
 }

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import sharp, { type Sharp } from 'sharp';
 import type { Raster } from './raster.js';
 import { ValidationError } from './param.js';
+import { withSourceMetadata, type SourceMetadata } from './metadata.js';
 
 /** Formats tilepipe writes. */
 export const OUTPUT_FORMATS = ['jpeg', 'png', 'webp', 'avif', 'tiff', 'gif'] as const;
@@ -43,6 +44,8 @@ export interface EncodeOptions {
   readonly quality?: number;
   /** Resize to this width first (a variant of the processed image); the aspect ratio is kept, and images are never enlarged. */
   readonly width?: number;
+  /** Source metadata to keep (sRGB profile + textual EXIF); stripped when absent. */
+  readonly metadata?: SourceMetadata;
 }
 
 /** Details of an encoded output. */
@@ -58,6 +61,7 @@ function encoder(raster: Raster, options: EncodeOptions): Sharp {
   if (options.width && options.width !== raster.width) image = image.resize({ width: options.width, withoutEnlargement: true });
   if (!raster.hasAlpha) image = image.removeAlpha();
   else if (options.format === 'jpeg') image = image.flatten({ background: '#ffffff' });
+  if (options.metadata) image = withSourceMetadata(image, options.metadata);
   const q = options.quality;
   switch (options.format) {
     case 'jpeg': return image.jpeg(q ? { quality: q } : {});

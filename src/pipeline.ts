@@ -50,6 +50,8 @@ export interface OutputSpec {
   readonly quality?: number;
   /** Resize the processed image to this width for this output. */
   readonly width?: number;
+  /** Keep the source's EXIF (textual tags) and write an sRGB profile; default: stripped. */
+  readonly keepMetadata?: boolean;
 }
 
 /** One input file and its outputs. */
@@ -195,7 +197,8 @@ export class Pipeline {
       for (const out of job.outputs) {
         signal?.throwIfAborted();
         t = performance.now();
-        const info = await encodeToFile(raster, out.path, out, signal);
+        const metadata = out.keepMetadata ? decoded.metadata : undefined;
+        const info = await encodeToFile(raster, out.path, { ...out, metadata }, signal);
         this.#times.encodeMs += performance.now() - t;
         written.push({ ...info, path: out.path });
       }

@@ -28,6 +28,8 @@ export interface RunOptions {
   readonly widths?: readonly number[];
   /** Encoder quality 1–100. */
   readonly quality?: number;
+  /** Keep EXIF (textual tags) and write an sRGB profile; stripped by default. */
+  readonly keepMetadata?: boolean;
   /** Output name template (default `{dir}/{name}.{ext}`, or `{dir}/{name}-{width}.{ext}` with widths). */
   readonly name?: string;
   /** Redo outputs the manifest says are up to date. */
@@ -135,10 +137,10 @@ export async function runFolder(pipeline: Pipeline, options: RunOptions): Promis
         if (other !== undefined) throw new ValidationError(`${other} and ${file.path} would both write ${target}`);
         if (inputPaths.has(target)) throw new ValidationError(`${file.path} would overwrite the input ${target}`);
         owner.set(target, file.path);
-        outputs.push({ path: target, format, quality: options.quality, width });
+        outputs.push({ path: target, format, quality: options.quality, width, keepMetadata: Boolean(options.keepMetadata) });
       }
     }
-    const optionsKey = keyOf({ ops: chain.map(formatOp), outputs: outputs.map((o) => [o.format, o.quality, o.width]) });
+    const optionsKey = keyOf({ ops: chain.map(formatOp), outputs: outputs.map((o) => [o.format, o.quality, o.width, o.keepMetadata]) });
     planned.push({ file, hash, outputs, entry: { inputHash: hash, optionsKey } });
   }
 
