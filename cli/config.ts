@@ -28,11 +28,13 @@ export interface CliSettings {
   color?: boolean;
   keepMetadata?: boolean;
   followSymlinks?: boolean;
+  timeout?: number | string;
+  inPlace?: boolean;
 }
 
 const KEYS = [
   'inputs', 'outDir', 'ops', 'format', 'width', 'quality', 'name', 'workers', 'tileSize', 'maxInFlight',
-  'limitInputPixels', 'plugins', 'force', 'dryRun', 'json', 'quiet', 'color', 'keepMetadata', 'followSymlinks',
+  'limitInputPixels', 'plugins', 'force', 'dryRun', 'json', 'quiet', 'color', 'keepMetadata', 'followSymlinks', 'timeout', 'inPlace',
 ] as const;
 
 /** Loads a config file; unknown keys are an error that lists the valid ones. */

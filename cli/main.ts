@@ -46,6 +46,8 @@ function buildProgram(): Command {
     .option('--max-in-flight <n>', 'images between read and write at once (default: workers + 1)')
     .option('--limit-input-pixels <n>', 'refuse larger inputs; 0 for no limit (default: as sharp, 268402689)')
     .option('--plugin <path>', 'load operations from a module, repeatable', collect)
+    .option('--timeout <ms>', 'fail an image whose processing takes longer (its workers are replaced)')
+    .option('--in-place', 'allow outputs to replace their inputs (atomically, via a temp file)')
     .option('-f, --force', 'redo outputs that are up to date')
     .option('-n, --dry-run', 'print what would be done; write nothing')
     .option('-c, --config <file>', 'settings file (.json or .mjs); flags override it')
@@ -82,6 +84,7 @@ function toOptions(s: CliSettings): { pipeline: PipelineOptions; run: RunOptions
       ...(s.tileSize !== undefined ? { tileSize: int('tile-size', s.tileSize, 8, 1 << 20) } : {}),
       ...(s.maxInFlight !== undefined ? { maxInFlight: int('max-in-flight', s.maxInFlight, 1, 4096) } : {}),
       ...(limit !== undefined ? { limitInputPixels: limit === 0 ? false : limit } : {}),
+      ...(s.timeout !== undefined ? { timeout: int('timeout', s.timeout, 1, 2 ** 31 - 1) } : {}),
       plugins: s.plugins ?? [],
     },
     run: {
@@ -96,6 +99,7 @@ function toOptions(s: CliSettings): { pipeline: PipelineOptions; run: RunOptions
       dryRun: Boolean(s.dryRun),
       followSymlinks: Boolean(s.followSymlinks),
       keepMetadata: Boolean(s.keepMetadata),
+      inPlace: Boolean(s.inPlace),
     },
     json: Boolean(s.json),
     quiet: Boolean(s.quiet),
@@ -132,8 +136,9 @@ async function runCommand(program: Command, inputs: string[]): Promise<number> {
       onEvent: (e) => reporter.file(e),
     });
     reporter.summary(summary);
+    if (summary.manifestError) process.stderr.write(`tilepipe: ${summary.manifestError}\n`);
     if (signalCode) return signalCode;
-    return summary.failed > 0 ? 1 : 0;
+    return summary.failed > 0 || summary.manifestError ? 1 : 0;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -53,6 +53,7 @@ export class Reporter {
       for (const out of e.outputs) process.stdout.write(`${out}\n`);
     }
     if (e.status === 'failed') process.stderr.write(`${paint(this.#o.color, 31, 'error')}: ${e.error}\n`);
+    if (e.warning && !this.#o.quiet) process.stderr.write(`${paint(this.#o.color, 33, 'warning')}: ${e.warning}\n`);
     this.#done++;
     this.#drawProgress();
   }

@@ -110,6 +110,9 @@ export class Coordinator {
           }
         } catch (err) {
           failed = true;
+          if (err instanceof Error && !signal?.aborted && !err.message.startsWith('operation "')) {
+            err.message = `worker stopped while running ${steps.map((s) => s.name).join(' → ') || stage.reduce?.def.name}: ${err.message}`;
+          }
           throw err;
         }
       }

@@ -23,6 +23,8 @@ export interface DecodedImage {
   readonly format: string;
   /** Metadata an output may keep (`keepMetadata`). */
   readonly metadata: SourceMetadata;
+  /** Frames or pages in the source; only the first is decoded. */
+  readonly pages: number;
 }
 
 /** Reads a whole file asynchronously. */
@@ -53,5 +55,6 @@ export async function decodeImage(input: Uint8Array, options: DecodeOptions = {}
     raster: { data, width: info.width, height: info.height, hasAlpha: meta.hasAlpha === true },
     format: meta.format ?? 'unknown',
     metadata: meta.exif ? { exif: meta.exif } : {},
+    pages: meta.pages ?? 1,
   };
 }

@@ -33,6 +33,21 @@ export function isImageName(name: string): boolean {
   return IMAGE_RE.test(name);
 }
 
+function walkOptions(follow: boolean) {
+  return { onlyFiles: false, dot: false, followSymbolicLinks: follow, objectMode: true } as const;
+}
+
+/**
+ * Which walk entries are inputs: files, and also directories whose names look
+ * like images (they then fail visibly, "is a directory", instead of vanishing).
+ * Symbolic links are skipped unless followed.
+ */
+function keep(entry: fg.Entry, follow: boolean): boolean {
+  const d = entry.dirent;
+  if (d.isSymbolicLink()) return follow;
+  return d.isFile() || (d.isDirectory() && isImageName(entry.name));
+}
+
 /**
  * Expands inputs into files, sorted per input. A path that exists is a file or
  * a directory; otherwise a dynamic pattern is a glob. A path that neither
@@ -47,15 +62,15 @@ export async function expandInputs(inputs: readonly string[], options: ExpandOpt
     const info = await stat(abs).catch(() => undefined);
     let found: InputFile[];
     if (info?.isDirectory()) {
-      const names = await fg.glob('**/*', { cwd: abs, onlyFiles: true, dot: false, followSymbolicLinks: follow });
-      found = names.filter(isImageName).map((rel) => ({ path: path.join(abs, rel), relative: rel }));
+      const entries = await fg.glob('**/*', { cwd: abs, ...walkOptions(follow) });
+      found = entries.filter((e) => keep(e, follow) && isImageName(e.name)).map((e) => ({ path: path.join(abs, e.path), relative: e.path }));
     } else if (info) {
       found = [{ path: abs, relative: path.basename(abs) }];
     } else if (fg.isDynamicPattern(input)) {
       const pattern = path.isAbsolute(input) ? input : path.posix.join(fg.convertPathToPattern(cwd), input);
       const base = path.resolve(cwd, fg.generateTasks([input])[0]?.base ?? '.');
-      const matches = await fg.glob(pattern, { onlyFiles: true, dot: false, followSymbolicLinks: follow, absolute: true });
-      found = matches.map((m) => ({ path: path.normalize(m), relative: path.relative(base, m).split(path.sep).join('/') }));
+      const entries = await fg.glob(pattern, { ...walkOptions(follow), absolute: true });
+      found = entries.filter((e) => keep(e, follow)).map((e) => ({ path: path.normalize(e.path), relative: path.relative(base, e.path).split(path.sep).join('/') }));
     } else {
       throw new ValidationError(`input not found: ${input}`);
     }

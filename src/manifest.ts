@@ -63,6 +63,11 @@ export class Manifest {
     return path.relative(this.#dir, output).split(path.sep).join('/');
   }
 
+  /** Whether the manifest lists `file` as an output. */
+  has(file: string): boolean {
+    return this.#entries.has(this.#key(file));
+  }
+
   /** Whether `output` exists and was made from this input content with these options. */
   async isUpToDate(output: string, entry: ManifestEntry): Promise<boolean> {
     const have = this.#entries.get(this.#key(output));

@@ -2,7 +2,7 @@
  * The output side of the I/O stage: encoding with sharp, and atomic writes
  * (a temp file in the target's folder, then rename).
  */
-import { mkdir, rename, unlink } from 'node:fs/promises';
+import { mkdir, realpath, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import sharp, { type Sharp } from 'sharp';
@@ -84,8 +84,8 @@ export async function encodeToBuffer(raster: Raster, options: EncodeOptions): Pr
  * hidden temp file in the same folder, which is renamed over `target` only
  * once complete. On any failure the temp file is removed and `target` is untouched.
  */
-export async function encodeToFile(raster: Raster, target: string, options: EncodeOptions, signal?: AbortSignal): Promise<EncodedInfo> {
-  const info = await writeAtomic(target, (tmp) => encoder(raster, options).toFile(tmp), signal);
+export async function encodeToFile(raster: Raster, target: string, options: EncodeOptions, write: WriteOptions = {}): Promise<EncodedInfo> {
+  const info = await writeAtomic(target, (tmp) => encoder(raster, options).toFile(tmp), write);
   return { format: options.format, width: info.width, height: info.height, bytes: info.size };
 }
 
@@ -95,12 +95,52 @@ export function tempPathFor(target: string): string {
   return path.join(dir, `.${path.basename(target)}.tilepipe-tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
 }
 
+/** Options of {@link writeAtomic}. */
+export interface WriteOptions {
+  /** If aborted before the rename, the temp file is removed and the target is not touched. */
+  readonly signal?: AbortSignal;
+  /** Refuse to write unless the target's folder, with symbolic links resolved, is inside this folder. */
+  readonly within?: string;
+}
+
+function inside(root: string, p: string): boolean {
+  const rel = path.relative(root, p);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/** Resolves symbolic links in the deepest existing ancestor of `dir` (the rest does not exist yet). */
+async function resolveExisting(dir: string): Promise<string> {
+  let rest = '';
+  let cur = dir;
+  for (;;) {
+    try {
+      return path.join(await realpath(cur), rest);
+    } catch {
+      const parent = path.dirname(cur);
+      if (parent === cur) return dir;
+      rest = path.join(path.basename(cur), rest);
+      cur = parent;
+    }
+  }
+}
+
+async function checkWithin(root: string, dir: string): Promise<void> {
+  const realRoot = await resolveExisting(path.resolve(root));
+  if (!inside(realRoot, await resolveExisting(path.resolve(dir)))) {
+    throw new Error(`refusing to write outside the out-dir: ${dir} resolves (through a symbolic link) outside ${root}`);
+  }
+}
+
 /**
  * Runs `write(tmp)` and renames `tmp` to `target`; removes `tmp` if anything
- * fails, or if `signal` was aborted meanwhile (then `target` is not touched).
+ * fails, or if the signal was aborted meanwhile (then `target` is not touched).
  */
-export async function writeAtomic<T>(target: string, write: (tmp: string) => Promise<T>, signal?: AbortSignal): Promise<T> {
-  await mkdir(path.dirname(target), { recursive: true });
+export async function writeAtomic<T>(target: string, write: (tmp: string) => Promise<T>, options: WriteOptions = {}): Promise<T> {
+  const { signal, within } = options;
+  const dir = path.dirname(target);
+  if (within) await checkWithin(within, dir); // before mkdir, which would follow a link
+  await mkdir(dir, { recursive: true });
+  if (within) await checkWithin(within, dir);
   const tmp = tempPathFor(target);
   try {
     const result = await write(tmp);

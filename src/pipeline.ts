@@ -15,6 +15,7 @@ import { planChain, type Stage } from './plan.js';
 import { TilePool, type PoolTimes } from './pool.js';
 import { createRegistry, type OpRegistry } from './registry.js';
 import { runBounded } from './batch.js';
+import type { Raster } from './raster.js';
 import { runFolder, type RunOptions, type RunSummary } from './run.js';
 
 /** Options of {@link createPipeline}. Every field is optional. */
@@ -29,6 +30,8 @@ export interface PipelineOptions {
   readonly limitInputPixels?: number | false;
   /** Paths of plugin modules whose `defineOp` exports become available in chains. */
   readonly plugins?: readonly string[];
+  /** Milliseconds one image may spend in tile and geometry stages before it fails (its workers are replaced); default: none. */
+  readonly timeout?: number;
 }
 
 /** How to process one image. */
@@ -52,6 +55,8 @@ export interface OutputSpec {
   readonly width?: number;
   /** Keep the source's EXIF (textual tags) and write an sRGB profile; default: stripped. */
   readonly keepMetadata?: boolean;
+  /** Resolve symbolic links and refuse to write unless the output lands inside this folder. */
+  readonly within?: string;
 }
 
 /** One input file and its outputs. */
@@ -72,6 +77,8 @@ export interface FileResult {
   readonly outputs: WrittenOutput[];
   /** One line naming the file and the reason, when failed. */
   readonly error?: string;
+  /** Something the user should know, e.g. that only the first frame of an animation was processed. */
+  readonly warning?: string;
   readonly ms: number;
 }
 
@@ -118,6 +125,7 @@ export class Pipeline {
   /** Bound on images in flight in {@link Pipeline.processFiles}. */
   readonly maxInFlight: number;
   readonly #limitInputPixels: number | false | undefined;
+  readonly #timeout: number | undefined;
   readonly #plugins: readonly string[];
   readonly #pool: TilePool;
   readonly #coordinator: Coordinator;
@@ -133,6 +141,7 @@ export class Pipeline {
       checkInt('limitInputPixels', options.limitInputPixels, 1, Number.MAX_SAFE_INTEGER);
     }
     this.#limitInputPixels = options.limitInputPixels;
+    this.#timeout = options.timeout === undefined ? undefined : checkInt('timeout', options.timeout, 1, 2 ** 31 - 1);
     this.#plugins = (options.plugins ?? []).map((p) => path.resolve(p));
     // Thread budget: libvips gets one thread per image; parallelism comes from the pool.
     sharp.concurrency(1);
@@ -167,7 +176,7 @@ export class Pipeline {
     const format = options.format ?? 'png';
     if (!OUTPUT_FORMATS.includes(format)) throw new ValidationError(`format must be one of ${OUTPUT_FORMATS.join(', ')}, got ${JSON.stringify(format)}`);
     const decoded = await this.#decode(input);
-    const raster = await this.#coordinator.run(decoded.raster, stages, options.signal);
+    const raster = await this.#runStages(decoded.raster, stages, options.signal);
     const t = performance.now();
     const { data } = await encodeToBuffer(raster, { format, quality: options.quality });
     this.#times.encodeMs += performance.now() - t;
@@ -180,11 +189,23 @@ export class Pipeline {
     const format = options.format ?? formatFromPath(output);
     if (!format) throw new ValidationError(`cannot tell the output format of "${output}"; give format`);
     const { stages } = await this.plan(options.ops);
-    const [written] = await this.#processJob({ input, outputs: [{ path: output, format, quality: options.quality }] }, stages, options.signal);
+    const { outputs: [written] } = await this.#processJob({ input, outputs: [{ path: output, format, quality: options.quality }] }, stages, options.signal);
     return written;
   }
 
-  async #processJob(job: FileJob, stages: readonly Stage[], signal?: AbortSignal, onEvent?: (e: PipelineEvent) => void): Promise<WrittenOutput[]> {
+  /** Runs the stages, failing the image if it exceeds the pipeline's timeout. */
+  async #runStages(raster: Raster, stages: readonly Stage[], signal?: AbortSignal): Promise<Raster> {
+    if (this.#timeout === undefined) return this.#coordinator.run(raster, stages, signal);
+    const timer = AbortSignal.timeout(this.#timeout);
+    try {
+      return await this.#coordinator.run(raster, stages, signal ? AbortSignal.any([signal, timer]) : timer);
+    } catch (err) {
+      if (timer.aborted && !signal?.aborted) throw new Error(`timed out after ${this.#timeout} ms`);
+      throw err;
+    }
+  }
+
+  async #processJob(job: FileJob, stages: readonly Stage[], signal?: AbortSignal, onEvent?: (e: PipelineEvent) => void): Promise<{ outputs: WrittenOutput[]; warning?: string }> {
     let t = performance.now();
     const bytes = await readInput(job.input);
     this.#times.readMs += performance.now() - t;
@@ -192,18 +213,19 @@ export class Pipeline {
     const decoded = await this.#decode(bytes);
     onEvent?.({ type: 'decoded', input: job.input, width: decoded.raster.width, height: decoded.raster.height });
     try {
-      const raster = await this.#coordinator.run(decoded.raster, stages, signal);
+      const raster = await this.#runStages(decoded.raster, stages, signal);
       const written: WrittenOutput[] = [];
       for (const out of job.outputs) {
         signal?.throwIfAborted();
         t = performance.now();
         const metadata = out.keepMetadata ? decoded.metadata : undefined;
-        const info = await encodeToFile(raster, out.path, { ...out, metadata }, signal);
+        const info = await encodeToFile(raster, out.path, { ...out, metadata }, { signal, within: out.within });
         this.#times.encodeMs += performance.now() - t;
         written.push({ ...info, path: out.path });
       }
       this.#times.images++;
-      return written;
+      const warning = decoded.pages > 1 ? `${job.input}: ${decoded.pages} frames/pages; only the first was processed` : undefined;
+      return { outputs: written, ...(warning ? { warning } : {}) };
     } finally {
       onEvent?.({ type: 'released', input: job.input });
     }
@@ -226,8 +248,8 @@ export class Pipeline {
       this.#times.peakInFlight = Math.max(this.#times.peakInFlight, this.#times.inFlight);
       let result: FileResult;
       try {
-        const outputs = await this.#processJob(job, stages, signal, onEvent);
-        result = { input: job.input, status: 'ok', outputs, ms: performance.now() - start };
+        const { outputs, warning } = await this.#processJob(job, stages, signal, onEvent);
+        result = { input: job.input, status: 'ok', outputs, ...(warning ? { warning } : {}), ms: performance.now() - start };
       } catch (err) {
         result = { input: job.input, status: 'failed', outputs: [], error: `${job.input}: ${oneLine(err)}`, ms: performance.now() - start };
       } finally {

@@ -36,6 +36,8 @@ export interface RunOptions {
   readonly force?: boolean;
   /** Report what would be done; read inputs, write nothing. */
   readonly dryRun?: boolean;
+  /** Allow an output to replace its own input (atomically, via a temp file). Without it, such a run is refused. */
+  readonly inPlace?: boolean;
   /** Follow symbolic links when walking directories and globs. */
   readonly followSymlinks?: boolean;
   /** Folder relative inputs resolve against (default: `process.cwd()`). */
@@ -56,6 +58,8 @@ export interface FileEvent {
   /** `planned`: a dry run would process it. */
   readonly status: 'ok' | 'skipped' | 'failed' | 'planned';
   readonly error?: string;
+  /** e.g. that only the first frame of an animation was processed. */
+  readonly warning?: string;
   readonly ms: number;
 }
 
@@ -74,6 +78,8 @@ export interface RunSummary {
   readonly imagesPerSecond: number;
   /** Whether the signal stopped the run early. */
   readonly aborted: boolean;
+  /** Set if the manifest could not be written (outputs are fine; the next run redoes them). */
+  readonly manifestError?: string;
 }
 
 function checkList<T>(name: string, list: readonly T[] | undefined, check: (v: T) => boolean, accepted: string): void {
@@ -105,7 +111,10 @@ export async function runFolder(pipeline: Pipeline, options: RunOptions): Promis
   const { chain } = await pipeline.plan(options.ops);
   const cwd = options.cwd ?? process.cwd();
   const outDir = path.resolve(cwd, options.outDir);
-  const files = await expandInputs(options.inputs, { cwd, followSymlinks: options.followSymlinks });
+  const manifest = await Manifest.load(outDir);
+  // Files this tool wrote into the out-dir are outputs, not inputs (an out-dir inside an input folder).
+  const files = (await expandInputs(options.inputs, { cwd, followSymlinks: options.followSymlinks }))
+    .filter((f) => options.inPlace || !manifest.has(f.path));
 
   // Plan every output before any work: hashes, names, collisions, manifest.
   const events: FileEvent[] = [];
@@ -135,16 +144,17 @@ export async function runFolder(pipeline: Pipeline, options: RunOptions): Promis
         const target = renderName(template, { dir: parsed.dir, name: parsed.name, ext: FORMAT_EXTENSION[format], width, format, hash: hash.slice(0, 8) }, outDir);
         const other = owner.get(target);
         if (other !== undefined) throw new ValidationError(`${other} and ${file.path} would both write ${target}`);
-        if (inputPaths.has(target)) throw new ValidationError(`${file.path} would overwrite the input ${target}`);
+        if (inputPaths.has(target) && !(options.inPlace && target === file.path)) {
+          throw new ValidationError(`${file.path} would overwrite the input ${target}${options.inPlace ? '' : ' (use --in-place to replace inputs)'}`);
+        }
         owner.set(target, file.path);
-        outputs.push({ path: target, format, quality: options.quality, width, keepMetadata: Boolean(options.keepMetadata) });
+        outputs.push({ path: target, format, quality: options.quality, width, keepMetadata: Boolean(options.keepMetadata), within: outDir });
       }
     }
     const optionsKey = keyOf({ ops: chain.map(formatOp), outputs: outputs.map((o) => [o.format, o.quality, o.width, o.keepMetadata]) });
     planned.push({ file, hash, outputs, entry: { inputHash: hash, optionsKey } });
   }
 
-  const manifest = await Manifest.load(outDir);
   const todo: PlannedInput[] = [];
   for (const item of planned) {
     const fresh = !options.force && (await Promise.all(item.outputs.map((o) => manifest.isUpToDate(o.path, item.entry)))).every(Boolean);
@@ -155,6 +165,7 @@ export async function runFolder(pipeline: Pipeline, options: RunOptions): Promis
   for (const { error, file } of unreadable) emit({ type: 'file', input: file.path, outputs: [], status: 'failed', error, ms: 0 });
 
   let megapixels = 0;
+  let manifestError: string | undefined;
   if (options.dryRun) {
     for (const item of todo) emit({ type: 'file', input: item.file.path, outputs: item.outputs.map((o) => o.path), status: 'planned', ms: 0 });
   } else if (todo.length > 0) {
@@ -172,7 +183,7 @@ export async function runFolder(pipeline: Pipeline, options: RunOptions): Promis
           if (r.status === 'failed' && options.signal?.aborted) return; // abandoned by the interrupt, not failed
           const item = byInput.get(r.input)!;
           if (r.status === 'ok') for (const o of r.outputs) manifest.record(o.path, item.entry);
-          emit({ type: 'file', input: r.input, outputs: r.outputs.map((o) => o.path), status: r.status, ...(r.error ? { error: r.error } : {}), ms: Math.round(r.ms) });
+          emit({ type: 'file', input: r.input, outputs: r.outputs.map((o) => o.path), status: r.status, ...(r.error ? { error: r.error } : {}), ...(r.warning ? { warning: r.warning } : {}), ms: Math.round(r.ms) });
           if (++sinceSave >= 100) {
             sinceSave = 0;
             void manifest.save().catch(() => {});
@@ -180,7 +191,9 @@ export async function runFolder(pipeline: Pipeline, options: RunOptions): Promis
         },
       });
     } finally {
-      await manifest.save();
+      await manifest.save().catch((err: Error) => {
+        manifestError = `cannot write the manifest in ${outDir}: ${err.message}`;
+      });
     }
   }
 
@@ -198,5 +211,6 @@ export async function runFolder(pipeline: Pipeline, options: RunOptions): Promis
     wallMs,
     imagesPerSecond: wallMs > 0 ? Math.round((ok / wallMs) * 1e5) / 100 : 0,
     aborted: options.signal?.aborted ?? false,
+    ...(manifestError ? { manifestError } : {}),
   };
 }

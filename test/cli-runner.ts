@@ -1,0 +1,47 @@
+/** Spawns the built CLI as a user would, optionally as another user (root ignores file permissions). */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Path of the built CLI entry. */
+export const CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli', 'main.js');
+
+/** What a finished CLI run gave. */
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Options for {@link runCli}. */
+export interface CliOptions {
+  cwd?: string;
+  /** Run as this uid/gid (only possible as root). */
+  user?: number;
+  /** Called once the child is spawned (e.g. to send it a signal later). */
+  onSpawn?: (child: ChildProcess, output: { stdout: string }) => void;
+}
+
+/** Runs `node dist/cli/main.js ...args` with CI=1 and NO_COLOR=1. */
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: options.cwd,
+      env: { ...process.env, CI: '1', NO_COLOR: '1' },
+      ...(options.user !== undefined ? { uid: options.user, gid: options.user } : {}),
+    });
+    const out = { stdout: '', stderr: '' };
+    child.stdout.on('data', (d) => (out.stdout += d));
+    child.stderr.on('data', (d) => (out.stderr += d));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, ...out }));
+    options.onSpawn?.(child, out);
+  });
+}
+
+/** uid of `nobody`, used to make permission errors real when the tests run as root. */
+export const NOBODY = 65534;
+
+/** Whether the tests run as root. */
+export const isRoot = process.getuid?.() === 0;
