@@ -1,15 +1,17 @@
 /**
  * The coordinator: runs a plan over one image. For each tile stage it cuts
  * the raster into tiles with halos (each its own ArrayBuffer), dispatches
- * them to the pool with a bounded number in flight, reassembles the cores,
- * and reduces global-op summaries in tile order.
+ * them to the pool with a bounded number in flight, writes the result cores
+ * back into the same raster (each as soon as no uncut tile's halo still needs
+ * its old pixels), and reduces global-op summaries in tile order. Memory per
+ * image: one raster plus about one row of tiles.
  */
 import type { Raster } from './raster.js';
 import { copyRegion, pasteRegion } from './raster.js';
 import type { Stage, TileStage } from './plan.js';
 import type { TilePool } from './pool.js';
 import type { TileStep, TileTask } from './tile-executor.js';
-import { stageTileSize, tileGrid } from './tiling.js';
+import { lastReaders, stageTileSize, tileGrid } from './tiling.js';
 import { applyGeometry } from './geometry.js';
 
 /** How the coordinator schedules tiles. */
@@ -77,13 +79,26 @@ export class Coordinator {
       ...(s.inst.def.kind === 'global' ? { applied } : {}),
     }));
     const reduce = stage.reduce ? { name: stage.reduce.def.name, params: stage.reduce.params } : undefined;
-    const tiles = tileGrid(width, height, stageTileSize(this.#options.tileSize, stage.radius), stage.radius);
+    const size = stageTileSize(this.#options.tileSize, stage.radius);
+    const tiles = tileGrid(width, height, size, stage.radius);
     const partials: unknown[] = new Array(tiles.length);
     // A single tile that is the whole image: move the raster's own buffer, no copy.
     const wholeBuffer =
       tiles.length === 1 && keepPixels && raster.data.byteOffset === 0 && raster.data.byteLength === raster.data.buffer.byteLength;
-    // Output raster: reassembled from cores, the moved-back whole buffer, or (summary-only pass) the input.
-    let out = keepPixels && !wholeBuffer ? new Uint8Array(width * height * 4) : raster.data;
+    // Output: the input raster itself (cores written back in place), or the moved-back whole buffer.
+    let out = raster.data;
+    const readers = lastReaders(width, height, size, stage.radius);
+    const pending = new Map<number, Uint8Array>();
+    const flush = (all: boolean): void => {
+      const t1 = performance.now();
+      for (const [index, core] of pending) {
+        if (all || readers[index] < next) {
+          pasteRegion(out, width, tiles[index].core, core);
+          pending.delete(index);
+        }
+      }
+      this.times.reassembleMs += performance.now() - t1;
+    };
 
     let next = 0;
     let failed = false;
@@ -104,9 +119,8 @@ export class Coordinator {
           if (result.buffer && wholeBuffer) {
             out = new Uint8Array(result.buffer);
           } else if (result.buffer) {
-            const t1 = performance.now();
-            pasteRegion(out, width, tile.core, new Uint8Array(result.buffer));
-            this.times.reassembleMs += performance.now() - t1;
+            pending.set(index, new Uint8Array(result.buffer));
+            flush(false);
           }
         } catch (err) {
           failed = true;
@@ -119,6 +133,7 @@ export class Coordinator {
     };
     const lanes = Math.min(tiles.length, this.#options.maxTilesInFlight ?? 2 * this.#pool.workers);
     await Promise.all(Array.from({ length: lanes }, lane));
+    flush(true);
 
     let nextApplied: unknown;
     if (stage.reduce && stage.reduce.def.kind === 'global') {

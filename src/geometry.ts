@@ -16,7 +16,7 @@ export async function applyGeometry(raster: Raster, ops: readonly OpInstance[]):
       .apply(input, inst.params as never, { width: cur.width, height: cur.height })
       .ensureAlpha()
       .raw()
-      .toUint8Array();
+      .toBuffer({ resolveWithObject: true });
     cur = { data, width: info.width, height: info.height, hasAlpha: cur.hasAlpha };
   }
   return cur;

@@ -35,8 +35,12 @@ export function readInput(path: string): Promise<Buffer> {
 /**
  * Decodes an encoded image to RGBA: EXIF orientation applied; CMYK, palette,
  * grey, 16-bit and ICC-tagged inputs converted to 8-bit sRGB. Animated and
- * multi-page inputs give their first frame/page. `raster.data` owns its
- * ArrayBuffer exactly, so it can be transferred.
+ * multi-page inputs give their first frame/page.
+ *
+ * `raster.data` is libvips's own output memory (`toBuffer`): one copy of the
+ * pixels. `toUint8Array` would make it transferable, at the cost of a second
+ * full copy during decode (895 vs 516 MB peak at 100 MP); tiles are cut into
+ * fresh, transferable buffers anyway.
  */
 export async function decodeImage(input: Uint8Array, options: DecodeOptions = {}): Promise<DecodedImage> {
   const image = sharp(input, {
@@ -49,7 +53,7 @@ export async function decodeImage(input: Uint8Array, options: DecodeOptions = {}
     .toColourspace('srgb')
     .ensureAlpha()
     .raw({ depth: 'uchar' })
-    .toUint8Array();
+    .toBuffer({ resolveWithObject: true });
   if (info.channels !== 4) throw new Error(`decoded to ${info.channels} channels, expected 4`);
   return {
     raster: { data, width: info.width, height: info.height, hasAlpha: meta.hasAlpha === true },

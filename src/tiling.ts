@@ -33,6 +33,23 @@ export function stageTileSize(tileSize: number | undefined, radius: number): num
   return tileSize ?? Math.max(DEFAULT_TILE_SIZE, 8 * radius);
 }
 
+/**
+ * For each tile of {@link tileGrid}, the index of the last tile (in row-major
+ * order) whose input region overlaps this tile's core. Once that tile has been
+ * cut, nothing will read the core's old pixels, so the result can be written
+ * back in place.
+ */
+export function lastReaders(width: number, height: number, tileSize: number, radius: number): Int32Array {
+  const cols = Math.ceil(width / tileSize);
+  const rows = Math.ceil(height / tileSize);
+  const reach = Math.ceil(radius / tileSize);
+  const last = new Int32Array(cols * rows);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) last[r * cols + c] = Math.min(r + reach, rows - 1) * cols + Math.min(c + reach, cols - 1);
+  }
+  return last;
+}
+
 /** Row-major tiles of edge `tileSize` covering a `width × height` image, each with its halo of `radius`. */
 export function tileGrid(width: number, height: number, tileSize: number, radius: number): Tile[] {
   const tiles: Tile[] = [];
