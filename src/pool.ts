@@ -25,6 +25,9 @@ export interface PoolTimes {
   roundTripMs: number;
 }
 
+/** Young-generation cap per worker, in MB. */
+const YOUNG_GENERATION_MB = 4;
+
 const WORKER_FILE = fileURLToPath(new URL('../workers/tile-worker.js', import.meta.url));
 
 /** A piscina pool that runs tile tasks. */
@@ -41,6 +44,9 @@ export class TilePool {
       maxThreads: this.workers,
       idleTimeout: options.idleTimeout ?? 60_000,
       concurrentTasksPerWorker: 1,
+      // Pixels live in ArrayBuffers outside the JS heap; a small young generation keeps each
+      // worker's heap from growing lazily to V8's 32 MB default (seen as RSS creep in the soak test).
+      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
     });
   }
 
