@@ -55,6 +55,7 @@ function buildProgram(): Command {
     .option('--json', 'NDJSON events on stdout: one per input, then a summary')
     .option('--quiet', 'no progress and no summary (errors still go to stderr)')
     .addOption(new Option('--no-color', 'no colour (NO_COLOR is honoured too)'))
+    .enablePositionalOptions()
     .showHelpAfterError('(run tilepipe --help for usage)')
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write(str) });

@@ -57,7 +57,7 @@ export function renderName(template: string, fields: NameFields, outDir: string)
   const root = path.resolve(outDir);
   const target = path.resolve(root, rendered.replace(/^[/\\]+/, ''));
   const rel = path.relative(root, target);
-  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
+  if (rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) {
     throw new ValidationError(`name template "${template}" gives "${rendered}", which is outside the out-dir`);
   }
   return target;

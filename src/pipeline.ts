@@ -4,6 +4,7 @@
  * (workers) and geometry stages (sharp) → encode → write.
  */
 import os from 'node:os';
+import { setMaxListeners } from 'node:events';
 import path from 'node:path';
 import sharp from 'sharp';
 import { resolveChain, type OpSpec, type OpInstance } from './chain.js';
@@ -193,14 +194,20 @@ export class Pipeline {
     return written;
   }
 
-  /** Runs the stages, failing the image if it exceeds the pipeline's timeout. */
+  /**
+   * Runs the stages under a per-image signal (the caller's, plus the timeout),
+   * failing the image if it exceeds the pipeline's timeout.
+   */
   async #runStages(raster: Raster, stages: readonly Stage[], signal?: AbortSignal): Promise<Raster> {
-    if (this.#timeout === undefined) return this.#coordinator.run(raster, stages, signal);
-    const timer = AbortSignal.timeout(this.#timeout);
+    const timer = this.#timeout === undefined ? undefined : AbortSignal.timeout(this.#timeout);
+    const sources = [signal, timer].filter((s): s is AbortSignal => s !== undefined);
+    if (sources.length === 0) return this.#coordinator.run(raster, stages);
+    const imageSignal = AbortSignal.any(sources);
+    setMaxListeners(0, imageSignal); // every tile in flight listens to it
     try {
-      return await this.#coordinator.run(raster, stages, signal ? AbortSignal.any([signal, timer]) : timer);
+      return await this.#coordinator.run(raster, stages, imageSignal);
     } catch (err) {
-      if (timer.aborted && !signal?.aborted) throw new Error(`timed out after ${this.#timeout} ms`);
+      if (timer?.aborted && !signal?.aborted) throw new Error(`timed out after ${this.#timeout} ms`);
       throw err;
     }
   }

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { formatOp, type OpSpec } from './chain.js';
 import { expandInputs, type InputFile } from './inputs.js';
-import { Manifest, hashFile, keyOf, type ManifestEntry } from './manifest.js';
+import { MANIFEST_NAME, Manifest, hashFile, keyOf, type ManifestEntry } from './manifest.js';
 import { checkTemplate, defaultTemplate, renderName } from './naming.js';
 import { FORMAT_EXTENSION, OUTPUT_FORMATS, formatFromPath, type OutputFormat } from './output.js';
 import { ValidationError } from './param.js';
@@ -123,6 +123,7 @@ export async function runFolder(pipeline: Pipeline, options: RunOptions): Promis
     options.onEvent?.(e);
   };
   const planned: PlannedInput[] = [];
+  const manifestPath = path.join(outDir, MANIFEST_NAME);
   const owner = new Map<string, string>();
   const inputPaths = new Set(files.map((f) => f.path));
   const unreadable: Array<{ file: InputFile; error: string }> = [];
@@ -142,6 +143,7 @@ export async function runFolder(pipeline: Pipeline, options: RunOptions): Promis
     for (const width of widths) {
       for (const format of options.formats ?? [formatFromPath(file.path) ?? 'png']) {
         const target = renderName(template, { dir: parsed.dir, name: parsed.name, ext: FORMAT_EXTENSION[format], width, format, hash: hash.slice(0, 8) }, outDir);
+        if (target === manifestPath) throw new ValidationError(`${file.path} would be written over the manifest ${target}`);
         const other = owner.get(target);
         if (other !== undefined) throw new ValidationError(`${other} and ${file.path} would both write ${target}`);
         if (inputPaths.has(target) && !(options.inPlace && target === file.path)) {
