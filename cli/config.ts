@@ -29,12 +29,13 @@ export interface CliSettings {
   keepMetadata?: boolean;
   followSymlinks?: boolean;
   timeout?: number | string;
+  cacheDir?: string;
   inPlace?: boolean;
 }
 
 const KEYS = [
   'inputs', 'outDir', 'ops', 'format', 'width', 'quality', 'name', 'workers', 'tileSize', 'maxInFlight',
-  'limitInputPixels', 'plugins', 'force', 'dryRun', 'json', 'quiet', 'color', 'keepMetadata', 'followSymlinks', 'timeout', 'inPlace',
+  'limitInputPixels', 'plugins', 'force', 'dryRun', 'json', 'quiet', 'color', 'keepMetadata', 'followSymlinks', 'timeout', 'inPlace', 'cacheDir',
 ] as const;
 
 /** Loads a config file; unknown keys are an error that lists the valid ones. */
@@ -63,5 +64,6 @@ export async function loadConfig(file: string): Promise<CliSettings> {
     ...(settings.inputs ? { inputs: settings.inputs.map((p) => (/[*?{[]/.test(p) ? path.posix.join(base.split(path.sep).join('/'), p) : rel(p))) } : {}),
     ...(settings.outDir ? { outDir: rel(settings.outDir) } : {}),
     ...(settings.plugins ? { plugins: settings.plugins.map(rel) } : {}),
+    ...(settings.cacheDir ? { cacheDir: rel(settings.cacheDir) } : {}),
   };
 }

@@ -46,6 +46,7 @@ function buildProgram(): Command {
     .option('--max-in-flight <n>', 'images between read and write at once (default: workers + 1)')
     .option('--limit-input-pixels <n>', 'refuse larger inputs; 0 for no limit (default: as sharp, 268402689)')
     .option('--plugin <path>', 'load operations from a module, repeatable', collect)
+    .option('--cache-dir <dir>', 'also keep outputs in a content-addressed cache shared across out-dirs and runs')
     .option('--timeout <ms>', 'fail an image whose processing takes longer (its workers are replaced)')
     .option('--in-place', 'allow outputs to replace their inputs (atomically, via a temp file)')
     .option('-f, --force', 'redo outputs that are up to date')
@@ -87,6 +88,7 @@ function toOptions(s: CliSettings): { pipeline: PipelineOptions; run: RunOptions
       ...(limit !== undefined ? { limitInputPixels: limit === 0 ? false : limit } : {}),
       ...(s.timeout !== undefined ? { timeout: int('timeout', s.timeout, 1, 2 ** 31 - 1) } : {}),
       plugins: s.plugins ?? [],
+      cacheDir: s.cacheDir ?? false,
     },
     run: {
       inputs: s.inputs,
@@ -134,7 +136,7 @@ async function runCommand(program: Command, inputs: string[]): Promise<number> {
       ...o.run,
       signal: controller.signal,
       onPlan: (p) => reporter.plan(p.inputs),
-      onEvent: (e) => reporter.file(e),
+      onProgress: (e) => reporter.file(e),
     });
     reporter.summary(summary);
     if (summary.manifestError) process.stderr.write(`tilepipe: ${summary.manifestError}\n`);

@@ -50,7 +50,7 @@ export class Reporter {
     if (this.#o.json) {
       process.stdout.write(`${JSON.stringify(e)}\n`);
     } else if (e.status === 'ok' || e.status === 'planned') {
-      for (const out of e.outputs) process.stdout.write(`${out}\n`);
+      for (const out of e.outputs) process.stdout.write(`${out.path}\n`);
     }
     if (e.status === 'failed') process.stderr.write(`${paint(this.#o.color, 31, 'error')}: ${e.error}\n`);
     if (e.warning && !this.#o.quiet) process.stderr.write(`${paint(this.#o.color, 33, 'warning')}: ${e.warning}\n`);
@@ -76,7 +76,10 @@ export class Reporter {
   /** Prints the summary: an NDJSON line with --json, and (unless --quiet) a line on stderr. */
   summary(s: RunSummary): void {
     this.#clearProgress();
-    if (this.#o.json) process.stdout.write(`${JSON.stringify(s)}\n`);
+    if (this.#o.json) {
+      const { files: _files, ...totals } = s; // the file lines came before
+      process.stdout.write(`${JSON.stringify(totals)}\n`);
+    }
     if (this.#o.quiet) return;
     const parts = this.#o.dryRun
       ? [`dry run: ${s.planned} to process`, `${s.skipped} up to date`, `${s.failed} failed`, 'nothing written']

@@ -12,10 +12,24 @@ import { writeAtomic } from './output.js';
 /** File name of the manifest inside the out-dir. */
 export const MANIFEST_NAME = '.tilepipe-manifest.json';
 
-/** What the manifest records for one output. */
+/** What the manifest checks for one output. */
 export interface ManifestEntry {
   readonly inputHash: string;
   readonly optionsKey: string;
+}
+
+/** What the manifest stores for one output: the check, and what was written. */
+interface StoredEntry extends ManifestEntry {
+  readonly width?: number;
+  readonly height?: number;
+  readonly bytes?: number;
+}
+
+/** Size details of a written output. */
+export interface OutputSize {
+  readonly width?: number;
+  readonly height?: number;
+  readonly bytes?: number;
 }
 
 /** SHA-256 (hex) of a file's content, streamed. */
@@ -37,19 +51,19 @@ export function keyOf(value: unknown): string {
 /** The manifest of one out-dir. Paths are stored relative to the out-dir. */
 export class Manifest {
   readonly #dir: string;
-  readonly #entries: Map<string, ManifestEntry>;
+  readonly #entries: Map<string, StoredEntry>;
   #dirty = false;
 
-  private constructor(dir: string, entries: Map<string, ManifestEntry>) {
+  private constructor(dir: string, entries: Map<string, StoredEntry>) {
     this.#dir = dir;
     this.#entries = entries;
   }
 
   /** Loads the manifest of `outDir` (empty if there is none or it is unreadable). */
   static async load(outDir: string): Promise<Manifest> {
-    const entries = new Map<string, ManifestEntry>();
+    const entries = new Map<string, StoredEntry>();
     try {
-      const json = JSON.parse(await readFile(path.join(outDir, MANIFEST_NAME), 'utf8')) as { outputs?: Record<string, ManifestEntry> };
+      const json = JSON.parse(await readFile(path.join(outDir, MANIFEST_NAME), 'utf8')) as { outputs?: Record<string, StoredEntry> };
       for (const [k, v] of Object.entries(json.outputs ?? {})) {
         if (typeof v?.inputHash === 'string' && typeof v?.optionsKey === 'string') entries.set(k, v);
       }
@@ -68,16 +82,17 @@ export class Manifest {
     return this.#entries.has(this.#key(file));
   }
 
-  /** Whether `output` exists and was made from this input content with these options. */
-  async isUpToDate(output: string, entry: ManifestEntry): Promise<boolean> {
+  /** If `output` exists and was made from this input content with these options, what was written. */
+  async upToDate(output: string, entry: ManifestEntry): Promise<OutputSize | undefined> {
     const have = this.#entries.get(this.#key(output));
-    if (!have || have.inputHash !== entry.inputHash || have.optionsKey !== entry.optionsKey) return false;
-    return access(output).then(() => true, () => false);
+    if (!have || have.inputHash !== entry.inputHash || have.optionsKey !== entry.optionsKey) return undefined;
+    const exists = await access(output).then(() => true, () => false);
+    return exists ? { width: have.width, height: have.height, bytes: have.bytes } : undefined;
   }
 
   /** Records a written output. */
-  record(output: string, entry: ManifestEntry): void {
-    this.#entries.set(this.#key(output), entry);
+  record(output: string, entry: ManifestEntry, size: OutputSize = {}): void {
+    this.#entries.set(this.#key(output), { ...entry, ...size });
     this.#dirty = true;
   }
 

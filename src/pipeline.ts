@@ -17,7 +17,9 @@ import { TilePool, type PoolTimes } from './pool.js';
 import { createRegistry, type OpRegistry } from './registry.js';
 import { runBounded } from './batch.js';
 import type { Raster } from './raster.js';
-import { runFolder, type RunOptions, type RunSummary } from './run.js';
+import { runFolder, type FileEvent, type RunOptions, type RunSummary } from './run.js';
+import { DEFAULT_CACHE_DIR, OutputCache, type OutputRecord } from './cache.js';
+import { cachedVariants, type VariantOptions } from './variants.js';
 
 /** Options of {@link createPipeline}. Every field is optional. */
 export interface PipelineOptions {
@@ -31,6 +33,11 @@ export interface PipelineOptions {
   readonly limitInputPixels?: number | false;
   /** Paths of plugin modules whose `defineOp` exports become available in chains. */
   readonly plugins?: readonly string[];
+  /**
+   * Folder of the output cache (content hash + options → encoded output), shared across runs and
+   * pipelines (default `node_modules/.cache/tilepipe` under the working folder); `false` for none.
+   */
+  readonly cacheDir?: string | false;
   /** Milliseconds one image may spend in tile and geometry stages before it fails (its workers are replaced); default: none. */
   readonly timeout?: number;
 }
@@ -131,6 +138,8 @@ export class Pipeline {
   readonly #pool: TilePool;
   readonly #coordinator: Coordinator;
   readonly #registry: Promise<OpRegistry>;
+  readonly #cache: OutputCache | undefined;
+  readonly #variantsInFlight = new Map<string, Promise<OutputRecord[]>>();
   readonly #times = { readMs: 0, decodeMs: 0, encodeMs: 0, images: 0, inFlight: 0, peakInFlight: 0 };
 
   constructor(options: PipelineOptions = {}) {
@@ -147,6 +156,10 @@ export class Pipeline {
     // Thread budget: libvips gets one thread per image; parallelism comes from the pool.
     sharp.concurrency(1);
     sharp.cache(false);
+    if (options.cacheDir !== undefined && options.cacheDir !== false && (typeof options.cacheDir !== 'string' || options.cacheDir === '')) {
+      throw new ValidationError(`cacheDir must be a folder path or false, got ${JSON.stringify(options.cacheDir)}`);
+    }
+    this.#cache = options.cacheDir === false ? undefined : new OutputCache(options.cacheDir ?? DEFAULT_CACHE_DIR);
     this.#registry = createRegistry(this.#plugins);
     this.#registry.catch(() => {}); // surfaced by the first call that needs it
     this.#pool = new TilePool({ workers: this.workers });
@@ -275,6 +288,48 @@ export class Pipeline {
    */
   run(options: RunOptions): Promise<RunSummary> {
     return runFolder(this, options);
+  }
+
+  /**
+   * The same run as {@link Pipeline.run}, as an async iterable: one event per
+   * input as it completes, then the summary. Breaking out of the loop does not
+   * stop the run; abort its signal for that.
+   */
+  async *stream(options: RunOptions): AsyncGenerator<FileEvent | RunSummary> {
+    const queue: FileEvent[] = [];
+    let wake: (() => void) | undefined;
+    let finished = false;
+    let outcome: { summary?: RunSummary; error?: unknown } = {};
+    void runFolder(this, { ...options, onProgress: (e) => { options.onProgress?.(e); queue.push(e); wake?.(); } })
+      .then((summary) => { outcome = { summary }; }, (error: unknown) => { outcome = { error }; })
+      .finally(() => { finished = true; wake?.(); });
+    for (;;) {
+      if (queue.length > 0) {
+        yield queue.shift()!;
+      } else if (finished) {
+        break;
+      } else {
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+      }
+    }
+    if (!outcome.summary) throw outcome.error;
+    yield outcome.summary;
+  }
+
+  /**
+   * Every width × format of one file, processed by the chain, from the output
+   * cache (made and stored there if missing). Concurrent identical requests
+   * share one piece of work. Requires a cache (`cacheDir` not false).
+   */
+  async variants(file: string, options: VariantOptions = {}): Promise<OutputRecord[]> {
+    if (!this.#cache) throw new ValidationError('variants() needs a cache: create the pipeline without cacheDir: false');
+    return cachedVariants(this, this.#cache, this.#variantsInFlight, file, options);
+  }
+
+  /** The output cache, if any. */
+  get cache(): OutputCache | undefined {
+    return this.#cache;
   }
 
   /** Where time went so far (ms summed over images and tiles). */

@@ -4,12 +4,15 @@
  * incremental manifest. The CLI and build tools both call this through
  * `Pipeline.run()`.
  */
+import { copyFile } from 'node:fs/promises';
+import { setMaxListeners } from 'node:events';
 import path from 'node:path';
 import { formatOp, type OpSpec } from './chain.js';
 import { expandInputs, type InputFile } from './inputs.js';
 import { MANIFEST_NAME, Manifest, hashFile, keyOf, type ManifestEntry } from './manifest.js';
 import { checkTemplate, defaultTemplate, renderName } from './naming.js';
-import { FORMAT_EXTENSION, OUTPUT_FORMATS, formatFromPath, type OutputFormat } from './output.js';
+import { FORMAT_EXTENSION, OUTPUT_FORMATS, formatFromPath, writeAtomic, type OutputFormat } from './output.js';
+import { outputKey, type OutputRecord } from './cache.js';
 import { ValidationError } from './param.js';
 import type { FileJob, OutputSpec, Pipeline } from './pipeline.js';
 import { runBounded } from './batch.js';
@@ -44,8 +47,10 @@ export interface RunOptions {
   readonly cwd?: string;
   /** Stops the run: no new input starts, in-flight ones are abandoned, no partial files stay. */
   readonly signal?: AbortSignal;
-  /** Called once per input with its outcome. */
-  readonly onEvent?: (event: FileEvent) => void;
+  /** Called once per input with its outcome (the same objects as the CLI's NDJSON lines). */
+  readonly onProgress?: (event: FileEvent) => void;
+  /** Stop at the first failed input and reject with its error (default: failures are reported, never thrown). */
+  readonly failOnError?: boolean;
   /** Called once planning is done, before any input is processed. */
   readonly onPlan?: (plan: { readonly inputs: number; readonly todo: number }) => void;
 }
@@ -54,9 +59,12 @@ export interface RunOptions {
 export interface FileEvent {
   readonly type: 'file';
   readonly input: string;
-  readonly outputs: string[];
+  /** Every output of the input; width, height and bytes once it exists. */
+  readonly outputs: OutputRecord[];
   /** `planned`: a dry run would process it. */
   readonly status: 'ok' | 'skipped' | 'failed' | 'planned';
+  /** Where an `ok` input's outputs came from when it was not processed: the cache, or an identical input in this run. */
+  readonly from?: 'cache' | 'duplicate';
   readonly error?: string;
   /** e.g. that only the first frame of an animation was processed. */
   readonly warning?: string;
@@ -80,6 +88,8 @@ export interface RunSummary {
   readonly aborted: boolean;
   /** Set if the manifest could not be written (outputs are fine; the next run redoes them). */
   readonly manifestError?: string;
+  /** Every input's outcome, in completion order (for srcset / picture markup). */
+  readonly files: FileEvent[];
 }
 
 function checkList<T>(name: string, list: readonly T[] | undefined, check: (v: T) => boolean, accepted: string): void {
@@ -94,9 +104,19 @@ interface PlannedInput {
   readonly hash: string;
   readonly outputs: OutputSpec[];
   readonly entry: ManifestEntry;
+  /** Cache key per output. */
+  readonly keys: string[];
 }
 
-/** Runs a folder job on `pipeline`. Validation errors throw before any file is read; per-file errors are reported, not thrown. */
+const pending = (o: OutputSpec): OutputRecord => ({ path: o.path, format: o.format, ...(o.width ? { width: o.width } : {}) });
+
+/**
+ * Runs a folder job on `pipeline`. Validation errors throw before any file is
+ * read; per-file errors are reported, not thrown (unless `failOnError`).
+ * Inputs whose outputs are up to date (manifest) are skipped; those whose
+ * outputs are cached are copied from the cache; identical inputs in one run
+ * are processed once.
+ */
 export async function runFolder(pipeline: Pipeline, options: RunOptions): Promise<RunSummary> {
   const start = performance.now();
   if (typeof options.outDir !== 'string' || options.outDir === '') throw new ValidationError('outDir is required');
@@ -109,6 +129,8 @@ export async function runFolder(pipeline: Pipeline, options: RunOptions): Promis
   const template = options.name ?? defaultTemplate(options.widths !== undefined);
   checkTemplate(template, options.widths !== undefined);
   const { chain } = await pipeline.plan(options.ops);
+  const chainKey = chain.map(formatOp);
+  const cache = pipeline.cache;
   const cwd = options.cwd ?? process.cwd();
   const outDir = path.resolve(cwd, options.outDir);
   const manifest = await Manifest.load(outDir);
@@ -116,12 +138,22 @@ export async function runFolder(pipeline: Pipeline, options: RunOptions): Promis
   const files = (await expandInputs(options.inputs, { cwd, followSymlinks: options.followSymlinks }))
     .filter((f) => options.inPlace || !manifest.has(f.path));
 
-  // Plan every output before any work: hashes, names, collisions, manifest.
+  // failOnError stops the run at the first failure.
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  setMaxListeners(0, signal);
+  let firstError: string | undefined;
   const events: FileEvent[] = [];
   const emit = (e: FileEvent): void => {
     events.push(e);
-    options.onEvent?.(e);
+    options.onProgress?.(e);
+    if (e.status === 'failed' && options.failOnError && firstError === undefined) {
+      firstError = e.error;
+      stop.abort(new Error(e.error));
+    }
   };
+
+  // Plan every output before any work: hashes, names, collisions.
   const planned: PlannedInput[] = [];
   const manifestPath = path.join(outDir, MANIFEST_NAME);
   const owner = new Map<string, string>();
@@ -153,51 +185,119 @@ export async function runFolder(pipeline: Pipeline, options: RunOptions): Promis
         outputs.push({ path: target, format, quality: options.quality, width, keepMetadata: Boolean(options.keepMetadata), within: outDir });
       }
     }
-    const optionsKey = keyOf({ ops: chain.map(formatOp), outputs: outputs.map((o) => [o.format, o.quality, o.width, o.keepMetadata]) });
-    planned.push({ file, hash, outputs, entry: { inputHash: hash, optionsKey } });
+    const optionsKey = keyOf({ ops: chainKey, outputs: outputs.map((o) => [o.format, o.quality, o.width, o.keepMetadata]) });
+    const keys = outputs.map((o) => outputKey(hash, chainKey, o));
+    planned.push({ file, hash, outputs, entry: { inputHash: hash, optionsKey }, keys });
   }
 
+  // Up to date per the manifest: skipped, with what the manifest recorded.
   const todo: PlannedInput[] = [];
   for (const item of planned) {
-    const fresh = !options.force && (await Promise.all(item.outputs.map((o) => manifest.isUpToDate(o.path, item.entry)))).every(Boolean);
-    if (fresh) emit({ type: 'file', input: item.file.path, outputs: item.outputs.map((o) => o.path), status: 'skipped', ms: 0 });
-    else todo.push(item);
+    const sizes = options.force ? [] : await Promise.all(item.outputs.map((o) => manifest.upToDate(o.path, item.entry)));
+    if (!options.force && sizes.every(Boolean)) {
+      emit({ type: 'file', input: item.file.path, outputs: item.outputs.map((o, i) => ({ ...pending(o), ...sizes[i] })), status: 'skipped', ms: 0 });
+    } else {
+      todo.push(item);
+    }
   }
   options.onPlan?.({ inputs: files.length, todo: todo.length });
   for (const { error, file } of unreadable) emit({ type: 'file', input: file.path, outputs: [], status: 'failed', error, ms: 0 });
 
   let megapixels = 0;
   let manifestError: string | undefined;
-  if (options.dryRun) {
-    for (const item of todo) emit({ type: 'file', input: item.file.path, outputs: item.outputs.map((o) => o.path), status: 'planned', ms: 0 });
-  } else if (todo.length > 0) {
-    const byInput = new Map(todo.map((t) => [t.file.path, t]));
-    const jobs: FileJob[] = todo.map((t) => ({ input: t.file.path, outputs: t.outputs }));
-    let sinceSave = 0;
+  const done = (item: PlannedInput, records: OutputRecord[], from: FileEvent['from'], t0: number, warning?: string): void => {
+    records.forEach((r, i) => manifest.record(r.path, item.entry, { width: r.width, height: r.height, bytes: r.bytes }));
+    emit({ type: 'file', input: item.file.path, outputs: records, status: 'ok', ...(from ? { from } : {}), ...(warning ? { warning } : {}), ms: Math.round(performance.now() - t0) });
+  };
+  const failed = (item: PlannedInput, error: string, t0: number): void =>
+    emit({ type: 'file', input: item.file.path, outputs: item.outputs.map(pending), status: 'failed', error, ms: Math.round(performance.now() - t0) });
+  /** Copies item's outputs from the cache, or from another item's finished outputs: the records, or the reason it failed. */
+  const copyOutputs = async (item: PlannedInput, from?: OutputRecord[]): Promise<OutputRecord[] | Error> => {
     try {
-      await pipeline.processFiles(jobs, {
+      return await Promise.all(item.outputs.map(async (o, i) => {
+        if (from) {
+          await writeAtomic(o.path, (tmp) => copyFile(from[i].path, tmp), { signal, within: outDir });
+          return { ...from[i], path: o.path };
+        }
+        return cache!.restore(item.keys[i], o.format, o.path, { signal, within: outDir });
+      }));
+    } catch (err) {
+      return err instanceof Error ? err : new Error(String(err));
+    }
+  };
+  const copied = (item: PlannedInput, result: OutputRecord[] | Error, from: FileEvent['from'], t0: number): void => {
+    if (!(result instanceof Error)) done(item, result, from, t0);
+    else if (!signal.aborted) failed(item, `${item.file.path}: ${result.message.split('\n')[0]}`, t0);
+  };
+
+  if (options.dryRun) {
+    for (const item of todo) emit({ type: 'file', input: item.file.path, outputs: item.outputs.map(pending), status: 'planned', ms: 0 });
+  } else if (todo.length > 0) {
+    // Identical input content with identical options: process one (the leader), copy to the rest.
+    const groups = new Map<string, PlannedInput[]>();
+    for (const item of todo) {
+      const key = `${item.hash}/${item.entry.optionsKey}`;
+      groups.set(key, [...(groups.get(key) ?? []), item]);
+    }
+    const leaders: PlannedInput[] = [];
+    for (const [, [leader, ...followers]] of groups) {
+      const t0 = performance.now();
+      if (cache && !signal.aborted && (await Promise.all(leader.outputs.map((o, i) => cache.lookup(leader.keys[i], o.format)))).every(Boolean)) {
+        const restored = await copyOutputs(leader);
+        if (!(restored instanceof Error)) {
+          done(leader, restored, 'cache', t0);
+          for (const f of followers) copied(f, await copyOutputs(f, restored), 'cache', t0);
+          continue;
+        }
+      }
+      leaders.push(leader);
+    }
+    const followersOf = new Map([...groups.values()].map(([leader, ...rest]) => [leader.file.path, rest]));
+    const byInput = new Map(todo.map((t) => [t.file.path, t]));
+    const copies: Promise<void>[] = [];
+    // Followers of a failed leader are processed on their own: the failure may be the leader's output's.
+    const orphans: PlannedInput[] = [];
+    let sinceSave = 0;
+    const process = (items: PlannedInput[]) =>
+      pipeline.processFiles(items.map((t) => ({ input: t.file.path, outputs: t.outputs })), {
         ops: options.ops,
-        signal: options.signal,
+        signal,
         onEvent: (e) => {
           if (e.type === 'decoded') megapixels += (e.width * e.height) / 1e6;
           if (e.type !== 'file') return;
           const r = e.result;
-          if (r.status === 'failed' && options.signal?.aborted) return; // abandoned by the interrupt, not failed
+          if (r.status === 'failed' && signal.aborted && firstError === undefined) return; // abandoned by the interrupt, not failed
           const item = byInput.get(r.input)!;
-          if (r.status === 'ok') for (const o of r.outputs) manifest.record(o.path, item.entry);
-          emit({ type: 'file', input: r.input, outputs: r.outputs.map((o) => o.path), status: r.status, ...(r.error ? { error: r.error } : {}), ...(r.warning ? { warning: r.warning } : {}), ms: Math.round(r.ms) });
+          const t0 = performance.now() - r.ms;
+          const followers = followersOf.get(r.input) ?? [];
+          if (r.status === 'ok') {
+            done(item, r.outputs, undefined, t0, r.warning);
+            copies.push((async () => {
+              if (cache) await Promise.all(r.outputs.map((o, i) => cache.store(item.keys[i], o.format, o.path).catch(() => {})));
+              for (const f of followers) copied(f, await copyOutputs(f, r.outputs), 'duplicate', t0);
+            })());
+          } else {
+            failed(item, r.error ?? `${r.input}: failed`, t0);
+            orphans.push(...followers);
+          }
           if (++sinceSave >= 100) {
             sinceSave = 0;
             void manifest.save().catch(() => {});
           }
         },
       });
+    try {
+      await process(leaders);
+      followersOf.clear();
+      if (orphans.length > 0 && !signal.aborted) await process(orphans);
+      await Promise.all(copies);
     } finally {
       await manifest.save().catch((err: Error) => {
         manifestError = `cannot write the manifest in ${outDir}: ${err.message}`;
       });
     }
   }
+  if (firstError !== undefined) throw new Error(firstError);
 
   const count = (s: FileEvent['status']): number => events.filter((e) => e.status === s).length;
   const wallMs = Math.round(performance.now() - start);
@@ -214,5 +314,6 @@ export async function runFolder(pipeline: Pipeline, options: RunOptions): Promis
     imagesPerSecond: wallMs > 0 ? Math.round((ok / wallMs) * 1e5) / 100 : 0,
     aborted: options.signal?.aborted ?? false,
     ...(manifestError ? { manifestError } : {}),
+    files: events,
   };
 }

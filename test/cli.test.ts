@@ -62,7 +62,7 @@ const lines = (s: string): string[] => s.split('\n').filter((l) => l.trim() !== 
 interface FileEvt {
   type: 'file';
   input: string;
-  outputs: string[];
+  outputs: Array<{ path: string; format: string; width?: number; height?: number; bytes?: number }>;
   status: 'ok' | 'skipped' | 'failed' | 'planned';
   error?: string;
   ms: number;
@@ -319,7 +319,7 @@ describe('tilepipe CLI', () => {
     expect(existsSync(out)).toBe(false);
     const { files, summary } = ndjson(dryJson.stdout);
     expect(files.map((f) => f.status)).toEqual(['planned', 'planned']);
-    expect(files.flatMap((f) => f.outputs).sort()).toEqual(expected);
+    expect(files.flatMap((f) => f.outputs.map((o) => o.path)).sort()).toEqual(expected);
     expect(summary).toMatchObject({ ok: 0, skipped: 0, failed: 0, planned: 2, outputs: 0 });
 
     // The real run writes exactly what the dry run listed.
@@ -353,7 +353,7 @@ describe('tilepipe CLI', () => {
     expect(summary.ok).toBe(files.filter((f) => f.status === 'ok').length);
     expect(summary.failed).toBe(files.filter((f) => f.status === 'failed').length);
     expect(summary.outputs).toBe(onDisk.length);
-    expect(files.filter((f) => f.status === 'ok').flatMap((f) => f.outputs).sort()).toEqual(onDisk.map((f) => path.join(root, 'out', f)));
+    expect(files.filter((f) => f.status === 'ok').flatMap((f) => f.outputs.map((o) => o.path)).sort()).toEqual(onDisk.map((f) => path.join(root, 'out', f)));
     for (const f of onDisk) expect(existsSync(path.join(root, 'out', f))).toBe(true);
     expect(summary.megapixels).toBeGreaterThan(0);
     expect(summary.wallMs).toBeGreaterThanOrEqual(0);

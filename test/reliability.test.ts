@@ -120,14 +120,14 @@ describe('bad inputs', () => {
 
   it('a file deleted between listing and reading fails alone, named', async () => {
     const dir = tempDir();
-    for (const n of ['a', 'b', 'c']) writeFileSync(path.join(dir, `${n}.png`), await syntheticPng(20, 20, 1, false));
-    const p = createPipeline({ workers: 1 });
+    for (const [i, n] of ['a', 'b', 'c'].entries()) writeFileSync(path.join(dir, `${n}.png`), await syntheticPng(20, 20, i, false));
+    const p = createPipeline({ workers: 1, cacheDir: false });
     const events: Array<{ input: string; status: string; error?: string }> = [];
     try {
       const summary = await p.run({
         inputs: [dir], outDir: path.join(dir, 'out'), ops: ['invert'],
         onPlan: () => unlinkSync(path.join(dir, 'b.png')),
-        onEvent: (e) => events.push(e),
+        onProgress: (e) => events.push(e),
       });
       expect(summary).toMatchObject({ ok: 2, failed: 1 });
       expect(events.find((e) => e.status === 'failed')?.error).toMatch(new RegExp(`${path.join(dir, 'b.png')}: .*ENOENT`));

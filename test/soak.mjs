@@ -29,7 +29,7 @@ let after100 = 0;
 const start = performance.now();
 const summary = await p.run({
   inputs: [input], outDir: path.join(root, 'out'), ops: ['blur:sigma=1', 'sharpen', 'normalize', 'resize:width=40'],
-  onEvent: () => { if (++seen === 100) after100 = rssMb(); },
+  onProgress: () => { if (++seen === 100) after100 = rssMb(); },
 });
 const end = rssMb();
 await p.close();
