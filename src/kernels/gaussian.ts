@@ -63,35 +63,24 @@ export function gaussianBlur(src: TileView, dst: TileView, taps: GaussianTaps): 
   const colMap = new Int32Array(padW);
   for (let i = 0; i < padW; i++) colMap[i] = clamp(dst.x - r + i, W - 1) - src.x;
   const w0 = w[0];
+  const acc = new Int32Array(rowLen);
+  const c0 = r << 2;
   for (let ry = 0; ry < rows; ry++) {
     const srow = (y0 + ry - src.y) * src.width;
     for (let i = 0; i < padW; i++) pad32[i] = src32[srow + colMap[i]];
-    const ho = ry * rowLen;
-    for (let x = 0; x < dw; x++) {
-      const c = (x + r) << 2;
-      let a0 = w0 * pad[c];
-      let a1 = w0 * pad[c + 1];
-      let a2 = w0 * pad[c + 2];
-      let a3 = w0 * pad[c + 3];
-      for (let k = 1; k <= r; k++) {
-        const wk = w[k];
-        const l = c - (k << 2);
-        const h = c + (k << 2);
-        a0 += wk * (pad[l] + pad[h]);
-        a1 += wk * (pad[l + 1] + pad[h + 1]);
-        a2 += wk * (pad[l + 2] + pad[h + 2]);
-        a3 += wk * (pad[l + 3] + pad[h + 3]);
-      }
-      const o = ho + (x << 2);
-      hbuf[o] = (a0 + 32) >> 6;
-      hbuf[o + 1] = (a1 + 32) >> 6;
-      hbuf[o + 2] = (a2 + 32) >> 6;
-      hbuf[o + 3] = (a3 + 32) >> 6;
+    // One tight sweep over the row per symmetric tap pair (all four channels at once).
+    for (let i = 0; i < rowLen; i++) acc[i] = w0 * pad[i + c0];
+    for (let k = 1; k <= r; k++) {
+      const wk = w[k];
+      const lo = c0 - (k << 2);
+      const hi = c0 + (k << 2);
+      for (let i = 0; i < rowLen; i++) acc[i] += wk * (pad[i + lo] + pad[i + hi]);
     }
+    const ho = ry * rowLen;
+    for (let i = 0; i < rowLen; i++) hbuf[ho + i] = (acc[i] + 32) >> 6;
   }
 
   // Vertical pass, a row at a time, accumulating symmetric tap pairs.
-  const acc = new Int32Array(rowLen);
   const out = dst.data;
   for (let y = 0; y < dh; y++) {
     const gy = dst.y + y;

@@ -1,0 +1,106 @@
+/**
+ * Single-core throughput of every operation (MP/s on a 12 MP RGBA image), and
+ * libvips's single-thread time for the same operation where sharp has one,
+ * side by side in one run. Run: `npm run build && node dist/bench/op-speed.js [--mp 12] [--runs 5] [--only blur,median]`.
+ *
+ * Tile ops run through the same executor the workers use, on one whole-image
+ * tile on this thread; global ops are timed as their two passes (summary, then
+ * apply). sharp runs with concurrency(1) and cache off, raw RGBA in and out.
+ */
+import sharp, { type Sharp } from 'sharp';
+import { OpRegistry } from '../src/registry.js';
+import { resolveOp } from '../src/chain.js';
+import { executeTile, type TileTask } from '../src/tile-executor.js';
+import { median, syntheticRaster } from './workload.js';
+
+const arg = (name: string): string | undefined => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const mp = Number(arg('mp') ?? 12);
+const runs = Number(arg('runs') ?? 5);
+const only = arg('only')?.split(',');
+const width = Math.round(Math.sqrt((mp * 1e6 * 4) / 3));
+const height = Math.round((width * 3) / 4);
+const pixels = width * height;
+
+sharp.concurrency(1);
+sharp.cache(false);
+const registry = new OpRegistry();
+const source = syntheticRaster(width, height, 5);
+
+/** The op's spec for this bench (defaults, or what makes it comparable with libvips). */
+const SPECS: Record<string, string> = {
+  median: 'median:radius=2',
+  convolve: 'convolve:matrix=1 2 1 2 4 2 1 2 1',
+  'box-blur': 'box-blur:radius=3',
+  pixelate: 'pixelate:size=8',
+  blur: 'blur:sigma=2',
+};
+
+/** The nearest libvips operation, where sharp has one. */
+const LIBVIPS: Record<string, (s: Sharp) => Sharp> = {
+  blur: (s) => s.blur(2),
+  sharpen: (s) => s.sharpen({ sigma: 1 }),
+  median: (s) => s.median(5),
+  convolve: (s) => s.convolve({ width: 3, height: 3, kernel: [1, 2, 1, 2, 4, 2, 1, 2, 1] }),
+  dilate: (s) => s.dilate(1),
+  erode: (s) => s.erode(1),
+  grayscale: (s) => s.greyscale(),
+  invert: (s) => s.negate({ alpha: false }),
+  gamma: (s) => s.gamma(2.2, 1),
+  linear: (s) => s.linear(1.2, -10),
+  threshold: (s) => s.threshold(128),
+  normalize: (s) => s.normalise(),
+  brightness: (s) => s.modulate({ brightness: 1.2 }),
+  saturation: (s) => s.modulate({ saturation: 1.5 }),
+  hue: (s) => s.modulate({ hue: 90 }),
+};
+
+function time(fn: () => void): number {
+  const t = performance.now();
+  fn();
+  return performance.now() - t;
+}
+
+function runTile(steps: TileTask['steps'], reduce?: TileTask['reduce']): ReturnType<typeof executeTile> {
+  const rect = { x: 0, y: 0, width, height };
+  const buffer = source.data.slice().buffer;
+  return executeTile({ steps, reduce, keepPixels: true, hasAlpha: false, imageWidth: width, imageHeight: height, core: rect, input: rect, buffer, plugins: [] }, registry);
+}
+
+console.log(`# Single-core throughput, ${width}x${height} RGBA (${mp} MP), median of ${runs} runs\n`);
+console.log('| op | kind | spec | tilepipe ms | tilepipe MP/s | libvips ms (1 thread) | libvips MP/s | tilepipe / libvips time |');
+console.log('|---|---|---|---|---|---|---|---|');
+for (const def of registry.list()) {
+  if (def.kind === 'geometry' || (only && !only.includes(def.name))) continue;
+  const inst = resolveOp(SPECS[def.name] ?? def.name, registry);
+  const radius = def.kind === 'neighbourhood' ? def.radius(inst.params as never) : 0;
+  const ours: number[] = [];
+  for (let r = 0; r <= runs; r++) {
+    let ms: number;
+    if (def.kind === 'global') {
+      ms = time(() => {
+        const { partial } = runTile([], { name: def.name, params: inst.params });
+        const applied = def.finish(partial, inst.params as never);
+        runTile([{ name: def.name, params: inst.params, radius: 0, applied }]);
+      });
+    } else {
+      ms = time(() => runTile([{ name: def.name, params: inst.params, radius }]));
+    }
+    if (r > 0) ours.push(ms);
+  }
+  const vips = LIBVIPS[def.name];
+  const theirs: number[] = [];
+  if (vips) {
+    for (let r = 0; r <= runs; r++) {
+      const t = performance.now();
+      await vips(sharp(source.data, { raw: { width, height, channels: 4 } })).raw().toBuffer();
+      if (r > 0) theirs.push(performance.now() - t);
+    }
+  }
+  const o = median(ours);
+  const v = theirs.length ? median(theirs) : undefined;
+  const mps = (ms: number): string => (pixels / 1e3 / ms).toFixed(1);
+  console.log(`| ${def.name} | ${def.kind} | \`${SPECS[def.name] ?? def.name}\` | ${o.toFixed(0)} | ${mps(o)} | ${v ? v.toFixed(0) : '—'} | ${v ? mps(v) : '—'} | ${v ? (o / v).toFixed(2) + '×' : '—'} |`);
+}
