@@ -1,7 +1,11 @@
 import { defineOp } from '../op.js';
 import { lutFrom } from '../kernels/lut.js';
 
-/** Gamma adjustment: out = 255 · (v / 255)^(1 / gamma); gamma > 1 brightens mid-tones (as ImageMagick `-gamma`). */
+/**
+ * Gamma adjustment: out = round(255 · (v / 255)^(1 / gamma)); gamma > 1 brightens mid-tones (as
+ * ImageMagick `-gamma`). libvips truncates where this rounds, so against `sharp.gamma(1, g)` it is
+ * 0 or +1 level (mean ≈ 0.5, test/oracle-point.test.ts).
+ */
 export const gamma = defineOp({
   name: 'gamma',
   kind: 'point',

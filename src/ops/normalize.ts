@@ -5,6 +5,11 @@ import { applyLut, lutFrom } from '../kernels/lut.js';
  * Auto-levels per channel: stretch each of R, G, B so that its `lower`
  * percentile maps to 0 and its `upper` percentile to 255 (0 and 100 give the
  * plain min/max stretch). Map phase: per-tile histograms; reduce: their sum.
+ *
+ * Differs on purpose from `sharp.normalise()`, which stretches L* in LAB between
+ * whole-L* percentiles (default 1/99) and keeps chroma: this op stretches each
+ * channel on its own, which also corrects a colour cast. They agree on grey
+ * images and on images that already span 0..255 (test/oracle-point.test.ts).
  */
 export const normalize = defineOp({
   name: 'normalize',
