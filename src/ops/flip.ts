@@ -1,0 +1,10 @@
+import { defineOp } from '../op.js';
+
+/** Mirror vertically (top row becomes the bottom row), as sharp's `flip()`. */
+export const flip = defineOp({
+  name: 'flip',
+  kind: 'geometry',
+  description: 'Mirror vertically: top becomes bottom (sharp flip)',
+  params: {},
+  apply: (image) => image.flip(),
+});
