@@ -42,7 +42,7 @@ function buildProgram(): Command {
     .option('--name <template>', 'output name template: {dir} {name} {ext} {width} {format} {hash}')
     .option('--keep-metadata', 'keep EXIF and ICC metadata (stripped by default)')
     .option('-j, --workers <n>', 'worker threads (default: available cores)')
-    .option('--tile-size <n>', 'tile edge in pixels (default: measured, 512 or 8 x the halo radius)')
+    .option('--tile-size <n>', 'tile edge in pixels (default, measured: 256 or 8 x the halo radius; 1024 for point-only stages)')
     .option('--max-in-flight <n>', 'images between read and write at once (default: workers + 1)')
     .option('--limit-input-pixels <n>', 'refuse larger inputs; 0 for no limit (default: as sharp, 268402689)')
     .option('--plugin <path>', 'load operations from a module, repeatable', collect)

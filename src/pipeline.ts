@@ -25,7 +25,7 @@ import { cachedVariants, type VariantOptions } from './variants.js';
 export interface PipelineOptions {
   /** Worker threads for tile work (default: `os.availableParallelism()`). */
   readonly workers?: number;
-  /** Tile edge in pixels, used as given (default: 512, measured, raised to 8 × a stage's halo radius). */
+  /** Tile edge in pixels, used as given (default, measured: 256 raised to 8 × a stage's halo radius; 1024 for point-only stages). */
   readonly tileSize?: number;
   /** Images read, decoded and not yet written, at most (default: workers + 1). */
   readonly maxInFlight?: number;
