@@ -227,10 +227,11 @@ export class Pipeline {
 
   async #processJob(job: FileJob, stages: readonly Stage[], signal?: AbortSignal, onEvent?: (e: PipelineEvent) => void): Promise<{ outputs: WrittenOutput[]; warning?: string }> {
     let t = performance.now();
-    const bytes = await readInput(job.input);
+    let bytes: Buffer | undefined = await readInput(job.input);
     this.#times.readMs += performance.now() - t;
     signal?.throwIfAborted();
     const decoded = await this.#decode(bytes);
+    bytes = undefined; // the encoded input is not needed once decoded
     onEvent?.({ type: 'decoded', input: job.input, width: decoded.raster.width, height: decoded.raster.height });
     try {
       const raster = await this.#runStages(decoded.raster, stages, signal);
