@@ -1,0 +1,48 @@
+/**
+ * The machine's own scaling ceiling right now: a pure-JS CPU loop on 1 thread,
+ * then on n threads at once. On an idle machine with n real cores the
+ * throughput ratio is close to n; shared cores, SMT siblings or other load
+ * lower it, and no pipeline can scale beyond it.
+ */
+import { Worker } from 'node:worker_threads';
+
+const LOOP = `
+const { parentPort } = require('node:worker_threads');
+parentPort.on('message', (ms) => {
+  const a = new Uint8Array(1 << 18);
+  let rounds = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < ms) {
+    for (let i = 0; i < a.length; i++) a[i] = (a[i] * 31 + i) & 255;
+    rounds++;
+  }
+  parentPort.postMessage(rounds / (performance.now() - t0));
+});`;
+
+async function spin(threads: number, ms: number): Promise<number> {
+  const workers = Array.from({ length: threads }, () => new Worker(LOOP, { eval: true }));
+  try {
+    const rates = await Promise.all(
+      workers.map((w) => new Promise<number>((resolve, reject) => {
+        w.once('message', resolve);
+        w.once('error', reject);
+        w.postMessage(ms);
+      })),
+    );
+    return rates.reduce((a, b) => a + b, 0);
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+/** Throughput of `threads` busy JS threads ÷ that of one (best of `tries`). */
+export async function cpuScaling(threads: number, ms = 250, tries = 2): Promise<number> {
+  await spin(1, 50); // warm-up
+  let best = 0;
+  for (let t = 0; t < tries; t++) {
+    const one = await spin(1, ms);
+    const many = await spin(threads, ms);
+    best = Math.max(best, many / one);
+  }
+  return best;
+}

@@ -1,0 +1,219 @@
+/**
+ * The benchmark's outputs: the markdown report, the JSON object, and the
+ * speedup chart (SVG, rendered to PNG with sharp).
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+import { STAGES, STAGE_LABELS, type WorkloadResult } from './stats.js';
+
+/** The machine the numbers come from. */
+export interface Machine {
+  readonly cores: number;
+  readonly cpu: string;
+  readonly node: string;
+  readonly sharp: string;
+  readonly libvips: string;
+  readonly platform: string;
+  readonly totalMemMb: number;
+  /** 1-minute load average when the benchmark started: other work on the machine skews timings. */
+  readonly loadAvgAtStart: number;
+  /** Pure-JS CPU loop: throughput on `threads` threads ÷ on one, measured at start: the machine's scaling ceiling. */
+  readonly cpuScaling: { readonly threads: number; readonly ratio: number };
+}
+
+/** A number the benchmark should show (never asserted). */
+export interface Target {
+  readonly what: string;
+  readonly target: string;
+  readonly measured: number | null;
+  readonly met: boolean | null;
+}
+
+/** The whole result, as `--json` prints it. */
+export interface BenchReport {
+  readonly machine: Machine;
+  readonly settings: {
+    readonly quick: boolean;
+    readonly runs: number;
+    readonly warmupRuns: number;
+    readonly maxWorkers: number;
+    readonly pinned: boolean;
+    readonly order: string;
+  };
+  readonly workloads: WorkloadResult[];
+  readonly targets: Target[];
+  readonly chart: { readonly svg: string; readonly png: string | null };
+  readonly totalSeconds: number;
+}
+
+const f0 = (v: number): string => v.toFixed(0);
+const f1 = (v: number): string => v.toFixed(1);
+const f2 = (v: number): string => v.toFixed(2);
+const pct = (v: number): string => `${(v * 100).toFixed(1)} %`;
+const load = (v: number | null): string => (v === null ? 'n/a' : f2(v));
+
+/** The targets the benchmark should show, evaluated on the measurements. */
+export function targets(workloads: readonly WorkloadResult[]): Target[] {
+  const at2 = (name: string): number | null => workloads.find((w) => w.name === name)?.runs.find((r) => r.workers === 2)?.speedup ?? null;
+  const out: Target[] = [];
+  for (const [name, min] of [['batch', 1.8], ['custom', 1.8], ['big', 1.6]] as const) {
+    if (!workloads.some((w) => w.name === name)) continue;
+    const m = at2(name);
+    out.push({ what: `${name}: speedup at 2 workers`, target: `≥ ${min}`, measured: m, met: m === null ? null : m >= min });
+  }
+  const batch = workloads.find((w) => w.name === 'batch');
+  const tuned = batch?.baselines['sharp-tuned'];
+  if (batch && tuned) {
+    const ratio = tuned.oursNFaster;
+    out.push({ what: `batch: our throughput at ${batch.runs[batch.runs.length - 1].workers} workers ÷ sharp-tuned`, target: '≥ 1.0×', measured: ratio, met: ratio >= 1 });
+  }
+  return out;
+}
+
+/** The markdown report. */
+export function markdown(r: BenchReport): string {
+  const m = r.machine;
+  const L: string[] = [];
+  L.push(`# tilepipe benchmark${r.settings.quick ? ' (quick)' : ''}`, '');
+  L.push(`Machine: ${m.cores} cores (${m.cpu}), ${f0(m.totalMemMb)} MB RAM, Node ${m.node}, sharp ${m.sharp} (libvips ${m.libvips}), ${m.platform}; load average at start ${f2(m.loadAvgAtStart)}.`);
+  L.push(`Scaling ceiling of this machine right now: a pure-JS CPU loop runs ${f2(m.cpuScaling.ratio)}× faster on ${m.cpuScaling.threads} threads than on 1 (ideal ${m.cpuScaling.threads}); no pipeline can beat that.`);
+  L.push('"CPU used" is the run process\'s CPU time ÷ wall time (cores kept busy); "other load" is CPU used meanwhile by other processes on the machine (from /proc/stat): when it is not ≈ 0, timings are disturbed.');
+  L.push(`Each point: median of ${r.settings.runs} runs after ${r.settings.warmupRuns} warm-up run (min–max shown), each run a fresh child process that first processes one small warm-up image untimed (≤ 1 MP; quick: ≤ 0.15 MP).`);
+  L.push(`Order: ${r.settings.order}. ${r.settings.pinned ? 'Our n-worker runs are pinned to n cores (taskset); baselines may use every core.' : 'No core pinning.'}`);
+  L.push('');
+  for (const w of r.workloads) {
+    L.push(`## ${w.name}: ${w.images} × ${f1(w.megapixelsPerImage)} MP (${w.width}×${w.height}) JPEG → ${w.chain} → ${w.format}`, '');
+    if (w.note) L.push(`> ${w.note}`, '');
+    L.push('| workers | median ms | min ms | max ms | speedup | efficiency | images/s | MP/s | peak RSS MB | main thread busy | CPU used | other load |');
+    L.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    for (const p of w.runs) {
+      L.push(`| ${p.workers} | ${f0(p.medianMs)} | ${f0(p.minMs)} | ${f0(p.maxMs)} | ${f2(p.speedup)} | ${pct(p.efficiency)} | ${f2(p.imagesPerSec)} | ${f1(p.mpPerSec)} | ${f0(p.peakRssMb)} | ${pct(p.mainThreadBusy)} | ${f2(p.cpuCores)} | ${load(p.otherLoadCores)} |`);
+    }
+    const N = w.runs[w.runs.length - 1].workers;
+    L.push('');
+    L.push(`Baselines (same runs, interleaved). "vs ours@1" = our 1-worker time ÷ theirs (> 1: faster than our 1 worker); "ours@${N} faster" = their time ÷ our ${N}-worker time (> 1: we win).`, '');
+    L.push(`| baseline | median ms | min ms | max ms | images/s | MP/s | vs ours@1 | ours@${N} faster | peak RSS MB | CPU used | other load | setup |`);
+    L.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+    for (const [name, b] of Object.entries(w.baselines)) {
+      if (!b) continue;
+      const scaled = b.measuredImages ? ` (${b.measuredImages} of ${w.images} images, scaled)` : '';
+      L.push(`| ${name}${scaled} | ${f0(b.medianMs)} | ${f0(b.minMs)} | ${f0(b.maxMs)} | ${f2(b.imagesPerSec)} | ${f1(b.mpPerSec)} | ${f2(b.speedupVsOurs1)}× | ${f2(b.oursNFaster)}× | ${f0(b.peakRssMb)} | ${f2(b.cpuCores)} | ${load(b.otherLoadCores)} | ${b.setup} |`);
+    }
+    L.push('');
+    for (const [name, b] of Object.entries(w.baselines)) {
+      if (b && b.differs) L.push(`- **${name}** chain: \`${b.chain}\`. Differs: ${b.differs}`);
+    }
+    L.push('');
+    const ns = Object.keys(w.stages.workers);
+    L.push(`Where time goes (our runs; ms summed over images, stages overlap, so shares are of the summed stage time, not of wall time; transfer/queue is mostly waiting for a worker, read/decode/encode include waiting for a libuv thread):`, '');
+    L.push(`| stage | ${ns.map((n) => `${n} worker${n === '1' ? '' : 's'}: ms`).join(' | ')} | ${ns.map((n) => `share @${n}`).join(' | ')} |`);
+    L.push(`|---|${ns.map(() => '---:').join('|')}|${ns.map(() => '---:').join('|')}|`);
+    for (const k of STAGES) {
+      L.push(`| ${STAGE_LABELS[k]} | ${ns.map((n) => f0(w.stages.workers[n].ms[k])).join(' | ')} | ${ns.map((n) => pct(w.stages.workers[n].share[k])).join(' | ')} |`);
+    }
+    L.push(`| wall time (median) | ${ns.map((n) => f0(w.stages.workers[n].wallMs)).join(' | ')} | | |`);
+    L.push(`| main thread busy (event-loop utilisation) | ${ns.map((n) => `${pct(w.stages.workers[n].mainThreadBusy)} (${f0(w.stages.workers[n].mainThreadActiveMs)} ms)`).join(' | ')} | | |`);
+    L.push(`| tiles per image · peak images in flight | ${ns.map((n) => `${f1(w.stages.workers[n].tilesPerImage)} · ${w.stages.workers[n].peakInFlight}`).join(' | ')} | | |`);
+    L.push('');
+    const a = w.stages.amdahl;
+    if (a.serialFraction !== null && a.projection) {
+      L.push(`Amdahl (**model, not a measurement**): measured speedup ${f2(a.speedup)} at ${a.workers} workers ⇒ serial fraction s = (N/S − 1)/(N − 1) = ${f2(a.serialFraction)}; ` +
+        `projected S(n) = 1/(s + (1 − s)/n): ${Object.entries(a.projection).map(([n, s]) => `${n} cores ${f1(s)}×`).join(', ')}.` +
+        (a.workers === 2 ? ' Fitted from 2 points only: a rough guide.' : ''));
+    } else {
+      L.push('Amdahl: needs at least 2 workers.');
+    }
+    L.push('');
+  }
+  L.push('## Targets (shown, not asserted)', '');
+  L.push('| what | target | measured | met |', '|---|---|---:|---|');
+  for (const t of r.targets) L.push(`| ${t.what} | ${t.target} | ${t.measured === null ? 'n/a' : f2(t.measured)} | ${t.met === null ? 'n/a' : t.met ? 'yes' : 'no'} |`);
+  L.push('');
+  L.push(`Chart: ${r.chart.svg}${r.chart.png ? ` (PNG: ${r.chart.png})` : ''}. Total ${f0(r.totalSeconds)} s.`);
+  return L.join('\n');
+}
+
+const COLORS: Record<string, string> = { batch: '#1f77b4', big: '#d62728', custom: '#2ca02c' };
+const MARKERS: Record<string, { x: 'one' | 'all'; shape: string }> = {
+  'main-thread': { x: 'one', shape: 'circle' },
+  'sharp-tuned': { x: 'all', shape: 'square' },
+  'sharp-default': { x: 'all', shape: 'triangle' },
+  jimp: { x: 'one', shape: 'diamond' },
+};
+
+function marker(shape: string, x: number, y: number, color: string): string {
+  const r = 5;
+  const p = (pts: number[][]) => `<polygon points="${pts.map(([a, b]) => `${a.toFixed(1)},${b.toFixed(1)}`).join(' ')}" fill="none" stroke="${color}" stroke-width="1.8"/>`;
+  switch (shape) {
+    case 'circle': return `<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="${r}" fill="none" stroke="${color}" stroke-width="1.8"/>`;
+    case 'square': return p([[x - r, y - r], [x + r, y - r], [x + r, y + r], [x - r, y + r]]);
+    case 'triangle': return p([[x, y - r - 1], [x + r + 1, y + r], [x - r - 1, y + r]]);
+    default: return p([[x, y - r - 1], [x + r + 1, y], [x, y + r + 1], [x - r - 1, y]]);
+  }
+}
+
+/** Speedup vs workers: our curves, the ideal line, baselines as markers (speed relative to our 1-worker time). */
+export function svgChart(r: BenchReport): string {
+  const W = 640, H = 400, ml = 56, mr = 190, mt = 36, mb = 46;
+  const N = Math.max(2, ...r.workloads.map((w) => w.runs[w.runs.length - 1].workers));
+  const ys: number[] = [N];
+  for (const w of r.workloads) {
+    for (const p of w.runs) ys.push(p.speedup);
+    for (const b of Object.values(w.baselines)) if (b) ys.push(b.speedupVsOurs1);
+  }
+  const yMax = Math.ceil(Math.max(...ys) * 1.1 * 2) / 2;
+  const px = (x: number) => ml + ((x - 1) / (N - 1)) * (W - ml - mr);
+  const py = (y: number) => H - mb - (y / yMax) * (H - mt - mb);
+  const o: string[] = [];
+  o.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`);
+  o.push(`<rect width="${W}" height="${H}" fill="#fff"/>`);
+  o.push(`<text x="${ml}" y="20" font-size="14" font-weight="bold">tilepipe speedup vs workers${r.settings.quick ? ' (quick)' : ''} — ${r.machine.cores} cores</text>`);
+  const step = yMax > 8 ? 2 : yMax > 4 ? 1 : 0.5;
+  for (let y = 0; y <= yMax + 1e-9; y += step) {
+    o.push(`<line x1="${ml}" x2="${W - mr}" y1="${py(y).toFixed(1)}" y2="${py(y).toFixed(1)}" stroke="#eee"/>`);
+    o.push(`<text x="${ml - 6}" y="${(py(y) + 4).toFixed(1)}" text-anchor="end">${y}</text>`);
+  }
+  for (let x = 1; x <= N; x++) o.push(`<text x="${px(x).toFixed(1)}" y="${H - mb + 16}" text-anchor="middle">${x}</text>`);
+  o.push(`<text x="${(ml + W - mr) / 2}" y="${H - 8}" text-anchor="middle">workers (cores)</text>`);
+  o.push(`<text transform="translate(14 ${(mt + H - mb) / 2}) rotate(-90)" text-anchor="middle">speedup vs our 1-worker time</text>`);
+  o.push(`<line x1="${ml}" x2="${W - mr}" y1="${H - mb}" y2="${H - mb}" stroke="#333"/><line x1="${ml}" x2="${ml}" y1="${mt}" y2="${H - mb}" stroke="#333"/>`);
+  o.push(`<line x1="${px(1)}" y1="${py(1).toFixed(1)}" x2="${px(N)}" y2="${py(N).toFixed(1)}" stroke="#999" stroke-dasharray="5 4"/>`);
+  r.workloads.forEach((w, i) => {
+    const c = COLORS[w.name] ?? '#555';
+    o.push(`<polyline fill="none" stroke="${c}" stroke-width="2.2" points="${w.runs.map((p) => `${px(p.workers).toFixed(1)},${py(p.speedup).toFixed(1)}`).join(' ')}"/>`);
+    for (const p of w.runs) o.push(`<circle cx="${px(p.workers).toFixed(1)}" cy="${py(p.speedup).toFixed(1)}" r="3" fill="${c}"/>`);
+    const dx = (i - 1) * 9;
+    for (const [name, b] of Object.entries(w.baselines)) {
+      const mk = MARKERS[name];
+      if (!b || !mk) continue;
+      o.push(marker(mk.shape, px(mk.x === 'one' ? 1 : N) + dx + (mk.x === 'one' ? 14 : -14), py(b.speedupVsOurs1), c));
+    }
+  });
+  // Legend.
+  let ly = mt + 4;
+  const lx = W - mr + 14;
+  const item = (svg: string, label: string) => { o.push(svg, `<text x="${lx + 22}" y="${ly + 4}">${label}</text>`); ly += 18; };
+  for (const w of r.workloads) item(`<line x1="${lx}" x2="${lx + 16}" y1="${ly}" y2="${ly}" stroke="${COLORS[w.name] ?? '#555'}" stroke-width="2.2"/>`, `${w.name} (tilepipe)`);
+  item(`<line x1="${lx}" x2="${lx + 16}" y1="${ly}" y2="${ly}" stroke="#999" stroke-dasharray="5 4"/>`, 'ideal (speedup = n)');
+  ly += 6;
+  o.push(`<text x="${lx}" y="${ly + 4}" fill="#555">baselines (colour = workload):</text>`);
+  ly += 18;
+  for (const [name, mk] of Object.entries(MARKERS)) item(marker(mk.shape, lx + 8, ly, '#333'), `${name}${mk.x === 'all' ? ` (all ${N} cores)` : ' (1 image at a time)'}`);
+  o.push('</svg>');
+  return o.join('\n');
+}
+
+/** Writes the SVG and renders it to PNG; returns the paths (png null if rendering failed). */
+export async function writeChart(dir: string, svg: string): Promise<{ svg: string; png: string | null }> {
+  await mkdir(dir, { recursive: true });
+  const svgPath = path.join(dir, 'speedup.svg');
+  const pngPath = path.join(dir, 'speedup.png');
+  await writeFile(svgPath, svg);
+  try {
+    await sharp(Buffer.from(svg), { density: 144 }).png().toFile(pngPath);
+    return { svg: svgPath, png: pngPath };
+  } catch {
+    return { svg: svgPath, png: null };
+  }
+}

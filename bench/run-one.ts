@@ -1,0 +1,142 @@
+/**
+ * One measured benchmark run, in a child process of bench/run.ts, so that
+ * peak RSS and UV_THREADPOOL_SIZE belong to this run alone.
+ *
+ * Usage (internal): `node dist/bench/run-one.js '<RunConfig JSON>'`. Runs the
+ * variant once on the warm-up image (workers started, kernels compiled, sharp
+ * loaded), then times it over the workload's files and prints one line
+ * `@@result {RunResult JSON}` on stdout.
+ */
+import { readFileSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { createPipeline, type PipelineTimes } from '../src/pipeline.js';
+import type { OutputFormat } from '../src/output.js';
+import { jimp, mainThread, outPath, sharpDefault, sharpTuned } from './baselines.js';
+import type { JimpStep, SharpStep } from './suite.js';
+
+export type Variant = 'tilepipe' | 'main-thread' | 'sharp-tuned' | 'sharp-default' | 'jimp';
+
+/** What the parent asks a child to run. */
+export interface RunConfig {
+  readonly variant: Variant;
+  /** Pool size (tilepipe). */
+  readonly workers: number;
+  /** Cores the baselines may use. */
+  readonly cores: number;
+  readonly files: readonly string[];
+  readonly warm: string;
+  readonly ops: readonly string[];
+  readonly format: OutputFormat;
+  readonly sharp: readonly SharpStep[];
+  readonly jimp?: readonly JimpStep[];
+  readonly outDir: string;
+}
+
+/** What a child reports. */
+export interface RunResult {
+  readonly wallMs: number;
+  readonly images: number;
+  /** Main-thread event-loop utilisation during the timed run (0..1) and its active ms. */
+  readonly elu: { readonly utilization: number; readonly activeMs: number };
+  /** Peak resident set size of the child process (MB), warm-up included. */
+  readonly peakRssMb: number;
+  readonly uvThreadpoolSize: string;
+  /**
+   * CPU during the timed run, in cores (CPU seconds ÷ wall seconds): this process
+   * (all its threads), other processes on the machine (null off Linux), and
+   * hypervisor steal. Other load makes a run's timings unreliable.
+   */
+  readonly cpu: { readonly ours: number; readonly others: number | null; readonly steal: number | null };
+  /** tilepipe: `pipeline.times()` accumulated over the timed run only. */
+  readonly times?: Partial<PipelineTimes>;
+  /** Baseline details (phase times, lanes, libvips threads). */
+  readonly detail?: Record<string, number>;
+}
+
+function diff(after: PipelineTimes, before: PipelineTimes): Partial<PipelineTimes> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(after)) {
+    out[k] = k === 'peakInFlight' ? v : v - (before as unknown as Record<string, number>)[k];
+  }
+  return out as Partial<PipelineTimes>;
+}
+
+/** Machine-wide CPU counters from /proc/stat, in seconds (USER_HZ = 100). */
+function procStat(): { busy: number; steal: number } | null {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
+    const [user, nice, system, , , irq, softirq, steal] = f;
+    return { busy: (user + nice + system + irq + softirq) / 100, steal: steal / 100 };
+  } catch {
+    return null;
+  }
+}
+
+async function once(cfg: RunConfig, files: readonly string[], outDir: string, pipeline?: ReturnType<typeof createPipeline>): Promise<Record<string, number> | undefined> {
+  switch (cfg.variant) {
+    case 'tilepipe': {
+      const results = await pipeline!.processFiles(
+        files.map((input) => ({ input, outputs: [{ path: outPath(outDir, input, cfg.format), format: cfg.format }] })),
+        { ops: cfg.ops },
+      );
+      const failed = results.find((r) => r.status !== 'ok');
+      if (failed) throw new Error(failed.error);
+      return undefined;
+    }
+    case 'main-thread':
+      return { ...(await mainThread(files, cfg.ops, cfg.format, outDir)) };
+    case 'sharp-tuned':
+      return await sharpTuned(files, cfg.sharp, cfg.format, outDir, cfg.cores);
+    case 'sharp-default':
+      return await sharpDefault(files, cfg.sharp, cfg.format, outDir);
+    case 'jimp':
+      await jimp(files, cfg.jimp ?? [], cfg.format, outDir);
+      return undefined;
+  }
+}
+
+async function main(): Promise<void> {
+  const cfg = JSON.parse(process.argv[2] ?? '') as RunConfig;
+  const warmDir = path.join(cfg.outDir, 'warm');
+  await mkdir(warmDir, { recursive: true });
+  const pipeline = cfg.variant === 'tilepipe' ? createPipeline({ workers: cfg.workers }) : undefined;
+  try {
+    await once(cfg, [cfg.warm], warmDir, pipeline);
+    const before = pipeline?.times();
+    const stat0 = procStat();
+    const cpu0 = process.cpuUsage();
+    const elu0 = performance.eventLoopUtilization();
+    const t0 = performance.now();
+    const detail = await once(cfg, cfg.files, cfg.outDir, pipeline);
+    const wallMs = performance.now() - t0;
+    const elu = performance.eventLoopUtilization(elu0);
+    const cpu = process.cpuUsage(cpu0);
+    const stat1 = procStat();
+    const ours = (cpu.user + cpu.system) / 1e6;
+    const wallS = wallMs / 1000;
+    const result: RunResult = {
+      wallMs,
+      images: cfg.files.length,
+      elu: { utilization: elu.utilization, activeMs: elu.active },
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
+      cpu: {
+        ours: ours / wallS,
+        others: stat0 && stat1 ? Math.max(0, stat1.busy - stat0.busy - ours) / wallS : null,
+        steal: stat0 && stat1 ? (stat1.steal - stat0.steal) / wallS : null,
+      },
+      uvThreadpoolSize: process.env.UV_THREADPOOL_SIZE ?? 'default (4)',
+      ...(pipeline && before ? { times: diff(pipeline.times(), before) } : {}),
+      ...(detail ? { detail } : {}),
+    };
+    process.stdout.write(`@@result ${JSON.stringify(result)}\n`);
+  } finally {
+    await pipeline?.close();
+    await rm(cfg.outDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`run-one: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,248 @@
+/**
+ * The tilepipe benchmark: per-core speedup of three workloads against four
+ * baselines, where the time goes, and peak memory.
+ *
+ *   npm run bench                         # batch, big and custom at full size (minutes)
+ *   npm run bench -- --quick              # small workloads, 3 runs (< 1 min on 2 cores)
+ *   npm run bench -- --workload batch --runs 7 --max-workers 4 --json
+ *
+ * Options: --workload batch|big|custom (repeatable or comma-separated; default all),
+ * --runs N (default 5; quick 3), --max-workers N (default os.availableParallelism()),
+ * --scale F (multiplies image megapixels), --images N (batch/custom image count),
+ * --jimp-images N (jimp subset, default 4; quick 2), --no-jimp, --no-pin, --json,
+ * --results DIR (chart folder, default bench/results).
+ *
+ * Every measured run is a child process (bench/run-one.ts), so peak RSS and
+ * UV_THREADPOOL_SIZE are per run. Runs are interleaved: for each repetition,
+ * ours@1, ours@2, …, ours@N, main-thread, sharp-tuned, sharp-default, jimp;
+ * repetition 0 is a warm-up and is discarded. Markdown goes to stdout (with
+ * --json: one JSON object instead); progress goes to stderr.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import type { RunConfig, RunResult, Variant } from './run-one.js';
+import { cpuScaling } from './calibrate.js';
+import { markdown, svgChart, targets, writeChart, type BenchReport, type Machine } from './report.js';
+import { summarise, type BaselineInfo, type Samples } from './stats.js';
+import { CACHE_ROOT, prepareInputs, WORKLOAD_NAMES, workloads, type SharpStep, type WorkloadName } from './suite.js';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const RUN_ONE = path.join(HERE, 'run-one.js');
+const REPO = path.resolve(HERE, '..', '..');
+
+interface Options {
+  quick: boolean;
+  json: boolean;
+  runs: number;
+  maxWorkers: number;
+  scale: number;
+  images?: number;
+  jimpImages?: number;
+  jimp: boolean;
+  pin: boolean;
+  workloads: WorkloadName[];
+  results: string;
+}
+
+function usage(msg: string): never {
+  process.stderr.write(`bench: ${msg}\nusage: node dist/bench/run.js [--quick] [--json] [--workload batch|big|custom]... [--runs N] [--max-workers N] [--scale F] [--images N] [--jimp-images N] [--no-jimp] [--no-pin] [--results DIR]\n`);
+  process.exit(2);
+}
+
+function parseArgs(argv: readonly string[]): Options {
+  const o: Options = {
+    quick: false, json: false, runs: 0, maxWorkers: os.availableParallelism(), scale: 1,
+    jimp: true, pin: true, workloads: [], results: path.join(REPO, 'bench', 'results'),
+  };
+  const num = (name: string, v: string | undefined, int: boolean, min: number): number => {
+    const n = Number(v);
+    if (v === undefined || !Number.isFinite(n) || n < min || (int && !Number.isInteger(n))) usage(`--${name} needs ${int ? 'an integer' : 'a number'} ≥ ${min}, got ${JSON.stringify(v)}`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const value = (): string | undefined => inline ?? argv[++i];
+    switch (flag) {
+      case '--quick': o.quick = true; break;
+      case '--json': o.json = true; break;
+      case '--no-jimp': o.jimp = false; break;
+      case '--no-pin': o.pin = false; break;
+      case '--runs': o.runs = num('runs', value(), true, 1); break;
+      case '--max-workers': o.maxWorkers = num('max-workers', value(), true, 1); break;
+      case '--scale': o.scale = num('scale', value(), false, 0.0001); break;
+      case '--images': o.images = num('images', value(), true, 1); break;
+      case '--jimp-images': o.jimpImages = num('jimp-images', value(), true, 1); break;
+      case '--results': o.results = path.resolve(value() ?? usage('--results needs a folder')); break;
+      case '--workload': {
+        for (const w of (value() ?? '').split(',')) {
+          if (!WORKLOAD_NAMES.includes(w as WorkloadName)) usage(`--workload must be one of ${WORKLOAD_NAMES.join(', ')}, got ${JSON.stringify(w)}`);
+          if (!o.workloads.includes(w as WorkloadName)) o.workloads.push(w as WorkloadName);
+        }
+        break;
+      }
+      case '--help': case '-h': usage('help');
+      default: usage(`unknown option ${a}`);
+    }
+  }
+  if (o.runs === 0) o.runs = o.quick ? 3 : 5;
+  if (o.workloads.length === 0) o.workloads = [...WORKLOAD_NAMES];
+  return o;
+}
+
+/** The CPUs this process may run on (Linux), for pinning runs to n cores. */
+function allowedCpus(): number[] | null {
+  try {
+    const line = readFileSync('/proc/self/status', 'utf8').split('\n').find((l) => l.startsWith('Cpus_allowed_list:'));
+    if (!line) return null;
+    const cpus: number[] = [];
+    for (const part of line.split(':')[1].trim().split(',')) {
+      const [a, b] = part.split('-').map(Number);
+      for (let c = a; c <= (b ?? a); c++) cpus.push(c);
+    }
+    return cpus.length > 0 ? cpus : null;
+  } catch {
+    return null;
+  }
+}
+
+function hasTaskset(): boolean {
+  return ['/usr/bin/taskset', '/bin/taskset', '/usr/local/bin/taskset'].some((p) => existsSync(p));
+}
+
+let childCounter = 0;
+
+/** Runs one measured child; pinned to `cpus` when given. */
+function runChild(cfg: Omit<RunConfig, 'outDir'>, uvThreads: number | undefined, cpus: number[] | null): Promise<RunResult> {
+  const outDir = path.join(CACHE_ROOT, 'out', `${process.pid}-${childCounter++}`);
+  const env = { ...process.env };
+  delete env.UV_THREADPOOL_SIZE;
+  if (uvThreads !== undefined) env.UV_THREADPOOL_SIZE = String(uvThreads);
+  const args = [RUN_ONE, JSON.stringify({ ...cfg, outDir })];
+  const [cmd, argv] = cpus ? ['taskset', ['-c', cpus.join(','), process.execPath, ...args]] : [process.execPath, args];
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => { out += d; });
+    child.stderr.on('data', (d: Buffer) => { err += d; });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith('@@result '));
+      if (code === 0 && line) resolve(JSON.parse(line.slice('@@result '.length)) as RunResult);
+      else reject(new Error(`${cfg.variant}${cfg.variant === 'tilepipe' ? `@${cfg.workers}` : ''} failed (exit ${code}):\n${err.trim() || out.trim()}`));
+    });
+  });
+}
+
+function describeSharp(steps: readonly SharpStep[], format: string): string {
+  const s = steps.map((st) => {
+    switch (st.op) {
+      case 'resize': return `resize({ width: ${st.width} })`;
+      case 'median': return `median(${st.size})`;
+      case 'blur': return `blur(${st.sigma})`;
+      case 'convolve': return `convolve(3×3 Sobel-x, scale ${st.scale}, offset ${st.offset})`;
+      case 'sharpen': return `sharpen({ sigma: ${st.sigma} })`;
+      case 'normalise': return 'normalise()';
+    }
+  });
+  return `${s.join('.')}.${format}()`;
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const o = parseArgs(process.argv.slice(2));
+  const log = (s: string): void => { process.stderr.write(`${s}\n`); };
+  const cores = os.availableParallelism();
+  const cpus = allowedCpus();
+  const pin = o.pin && hasTaskset() && cpus !== null;
+  const cpusFor = (n: number): number[] | null => (pin && cpus && n < cpus.length ? cpus.slice(0, n) : null);
+  const all = workloads({ quick: o.quick, scale: o.scale, images: o.images, jimpSubset: o.jimpImages }).filter((w) => o.workloads.includes(w.name));
+  const machine: Machine = {
+    cores,
+    cpu: os.cpus()[0]?.model.trim() ?? 'unknown',
+    node: process.versions.node,
+    sharp: sharp.versions.sharp ?? 'unknown',
+    libvips: sharp.versions.vips,
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    totalMemMb: os.totalmem() / 2 ** 20,
+    loadAvgAtStart: os.loadavg()[0],
+    cpuScaling: { threads: o.maxWorkers, ratio: await cpuScaling(o.maxWorkers, o.quick ? 150 : 300) },
+  };
+  log(`tilepipe bench: ${all.map((w) => w.name).join(', ')}; workers 1..${o.maxWorkers}; ${o.runs} runs + 1 warm-up; ${cores} cores${pin ? ', our n-worker runs pinned to n cores' : ''}; load ${machine.loadAvgAtStart.toFixed(2)}`);
+
+  const results = [];
+  for (const w of all) {
+    const { files, warm } = await prepareInputs(w, log);
+    const base = { cores, warm, ops: w.ops, format: w.format, sharp: w.sharp, jimp: w.jimp?.steps };
+    const jimpOn = o.jimp && w.jimp !== undefined;
+    const jimpFiles = jimpOn ? files.slice(0, Math.min(files.length, w.jimp!.subset)) : [];
+    const info: Partial<Record<Exclude<Variant, 'tilepipe'>, BaselineInfo>> = {
+      'main-thread': {
+        chain: `${w.ops.join(' → ')} (same kernels, untiled)`,
+        differs: '',
+        setup: 'one image at a time; kernels on the main thread; sharp.concurrency(1), cache off (as a pipeline)',
+      },
+      'sharp-tuned': {
+        chain: describeSharp(w.sharp, w.format),
+        differs: w.sharpDiffers,
+        setup: `min(cores, images) lanes, one image each; libvips threads = cores ÷ lanes; cache off; UV_THREADPOOL_SIZE=${cores}`,
+      },
+      'sharp-default': {
+        chain: describeSharp(w.sharp, w.format),
+        differs: w.sharpDiffers,
+        setup: 'Promise.all over all files; sharp defaults (concurrency = cores, cache on, UV_THREADPOOL_SIZE default 4)',
+      },
+      ...(jimpOn
+        ? { jimp: { chain: w.jimp!.steps.map((s) => s.op).join(' → '), differs: w.jimp!.differs, setup: 'one image at a time, pure JS', measuredImages: jimpFiles.length } }
+        : {}),
+    };
+    const samples: Samples = new Map();
+    const add = (key: string, r: RunResult, rep: number): void => {
+      if (rep === 0) return; // warm-up
+      const list = samples.get(key) ?? [];
+      list.push(r);
+      samples.set(key, list);
+    };
+    for (let rep = 0; rep <= o.runs; rep++) {
+      const t = performance.now();
+      for (let n = 1; n <= o.maxWorkers; n++) {
+        // The pool size is n; libuv gets the CLI's default for n cores (max(2, n)).
+        add(`tilepipe@${n}`, await runChild({ ...base, variant: 'tilepipe', workers: n, files }, Math.max(2, n), cpusFor(n)), rep);
+      }
+      add('main-thread', await runChild({ ...base, variant: 'main-thread', workers: 1, files }, undefined, null), rep);
+      add('sharp-tuned', await runChild({ ...base, variant: 'sharp-tuned', workers: 1, files }, cores, null), rep);
+      add('sharp-default', await runChild({ ...base, variant: 'sharp-default', workers: 1, files }, undefined, null), rep);
+      if (jimpOn) add('jimp', await runChild({ ...base, variant: 'jimp', workers: 1, files: jimpFiles }, undefined, null), rep);
+      log(`  ${w.name}: ${rep === 0 ? 'warm-up' : `run ${rep}/${o.runs}`} done in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    }
+    results.push(summarise(w, o.maxWorkers, samples, info));
+  }
+  await rm(path.join(CACHE_ROOT, 'out'), { recursive: true, force: true });
+
+  const partial = {
+    machine,
+    settings: {
+      quick: o.quick, runs: o.runs, warmupRuns: 1, maxWorkers: o.maxWorkers, pinned: pin,
+      order: 'per workload, per repetition: ours@1..N, main-thread, sharp-tuned, sharp-default, jimp',
+    },
+    workloads: results,
+    targets: targets(results),
+    chart: { svg: '', png: null },
+    totalSeconds: 0,
+  };
+  const chart = await writeChart(o.results, svgChart(partial));
+  const report: BenchReport = { ...partial, chart, totalSeconds: (performance.now() - started) / 1000 };
+  process.stdout.write(o.json ? `${JSON.stringify(report, null, 2)}\n` : `${markdown(report)}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
+
