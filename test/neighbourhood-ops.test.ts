@@ -3,9 +3,10 @@
  * pixelate): byte-identical output for any tile size and worker count, on
  * odd-sized images with and without alpha; and parameter validation.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OpRegistry, ValidationError, createPipeline, type Pipeline } from '../dist/src/index.js';
+import { describe, expect, it } from 'vitest';
+import { OpRegistry, ValidationError, createPipeline } from '../dist/src/index.js';
 import { resolveChain } from '../dist/src/chain.js';
+import { tilingInvariance, INVARIANCE_IMAGES } from './invariance.js';
 import { diffPixels, syntheticPng } from './fixtures.js';
 
 const CHAINS: Record<string, string[]> = {
@@ -31,43 +32,14 @@ const CHAINS: Record<string, string[]> = {
   mixed: ['pixelate:size=5', 'median:radius=2', 'dilate:radius=2', 'box-blur:radius=3', 'emboss', 'erode', 'convolve:matrix=1 2 1 2 4 2 1 2 1'],
 };
 const TILE_SIZES = [16, 37, 64];
-const WHOLE = 1 << 16;
-const IMAGES = [
-  { name: '97x61 rgb', width: 97, height: 61, alpha: false },
-  { name: '83x77 rgba', width: 83, height: 77, alpha: true },
-];
 
 describe('neighbourhood ops: tiling invariance', () => {
-  const pipelines = new Map<string, Pipeline>();
-  const inputs = new Map<string, Buffer>();
-  beforeAll(async () => {
-    for (const img of IMAGES) inputs.set(img.name, await syntheticPng(img.width, img.height, 11, img.alpha));
-    for (const workers of [1, 2]) {
-      for (const tileSize of [...TILE_SIZES, WHOLE]) pipelines.set(`${workers}/${tileSize}`, createPipeline({ workers, tileSize }));
-    }
-  });
-  afterAll(async () => {
-    await Promise.all([...pipelines.values()].map((p) => p.close()));
-  });
-
-  for (const img of IMAGES) {
-    for (const [name, ops] of Object.entries(CHAINS)) {
-      it(`${name} on ${img.name}`, async () => {
-        const input = inputs.get(img.name)!;
-        const reference = await pipelines.get(`1/${WHOLE}`)!.processBuffer(input, { ops, format: 'png' });
-        for (const [key, p] of pipelines) {
-          const out = await p.processBuffer(input, { ops, format: 'png' });
-          expect(await diffPixels(out, reference), `workers/tile ${key}`).toBe(0);
-          expect(out.equals(reference), `bytes, workers/tile ${key}`).toBe(true);
-        }
-      });
-    }
-  }
+  const t = tilingInvariance(CHAINS, TILE_SIZES, 11);
 
   it('every chain changes the pixels (the comparison is not vacuous)', async () => {
-    for (const img of IMAGES) {
-      const input = inputs.get(img.name)!;
-      const p = pipelines.get('2/16')!;
+    for (const img of INVARIANCE_IMAGES) {
+      const input = t.input(img.name);
+      const p = t.pipeline(2, 16);
       const plain = await p.processBuffer(input, { ops: [], format: 'png' });
       for (const ops of Object.values(CHAINS)) {
         expect(await diffPixels(await p.processBuffer(input, { ops, format: 'png' }), plain), `${ops.join(' ')} on ${img.name}`).toBeGreaterThan(0);

@@ -9,6 +9,7 @@ import { createPipeline, parseOpString, ValidationError, type Pipeline } from '.
 import { OpRegistry } from '../dist/src/registry.js';
 import { validateParams } from '../dist/src/param.js';
 import { applyLut } from '../dist/src/kernels/lut.js';
+import { tilingInvariance, INVARIANCE_IMAGES } from './invariance.js';
 import { diffPixels, rawRgba, syntheticPng, syntheticRgba } from './fixtures.js';
 
 const CHAINS: Record<string, string[]> = {
@@ -45,11 +46,6 @@ const CHAINS: Record<string, string[]> = {
 };
 const GEOMETRY = new Set(['crop', 'rotate', 'rotate 90', 'flip', 'flop', 'extend', 'extend mirror', 'mixed with geometry']);
 const TILE_SIZES = [16, 37, 64];
-const WHOLE = 1 << 16;
-const IMAGES = [
-  { name: '97x61 rgb', width: 97, height: 61, alpha: false },
-  { name: '83x77 rgba', width: 83, height: 77, alpha: true },
-];
 
 /** A PNG with exactly these RGBA pixels (alpha kept, so every byte round-trips). */
 function pngOf(pixels: number[], width: number, height: number): Promise<Buffer> {
@@ -62,36 +58,12 @@ function opaque(...rgb: number[][]): number[] {
 }
 
 describe('tiling invariance of the added ops', () => {
-  const pipelines = new Map<string, Pipeline>();
-  const inputs = new Map<string, Buffer>();
-  beforeAll(async () => {
-    for (const img of IMAGES) inputs.set(img.name, await syntheticPng(img.width, img.height, 11, img.alpha));
-    for (const workers of [1, 2]) {
-      for (const tileSize of [...TILE_SIZES, WHOLE]) pipelines.set(`${workers}/${tileSize}`, createPipeline({ workers, tileSize }));
-    }
-  });
-  afterAll(async () => {
-    await Promise.all([...pipelines.values()].map((p) => p.close()));
-  });
-
-  for (const img of IMAGES) {
-    for (const [name, ops] of Object.entries(CHAINS)) {
-      it(`${name} on ${img.name}`, async () => {
-        const input = inputs.get(img.name)!;
-        const reference = await pipelines.get(`1/${WHOLE}`)!.processBuffer(input, { ops, format: 'png' });
-        for (const [key, p] of pipelines) {
-          const out = await p.processBuffer(input, { ops, format: 'png' });
-          expect(await diffPixels(out, reference), `workers/tile ${key}`).toBe(0);
-          expect(out.equals(reference), `bytes, workers/tile ${key}`).toBe(true);
-        }
-      });
-    }
-  }
+  const t = tilingInvariance(CHAINS, TILE_SIZES, 11);
 
   it('every point and global chain changes the pixels (the comparison is not vacuous)', async () => {
-    const p = pipelines.get('2/16')!;
-    for (const img of IMAGES) {
-      const input = inputs.get(img.name)!;
+    const p = t.pipeline(2, 16);
+    for (const img of INVARIANCE_IMAGES) {
+      const input = t.input(img.name);
       const plain = await p.processBuffer(input, { ops: [], format: 'png' });
       for (const [name, ops] of Object.entries(CHAINS)) {
         if (GEOMETRY.has(name)) continue;
