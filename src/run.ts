@@ -14,7 +14,7 @@ import { checkTemplate, defaultTemplate, renderName } from './naming.js';
 import { FORMAT_EXTENSION, OUTPUT_FORMATS, formatFromPath, writeAtomic, type OutputFormat } from './output.js';
 import { outputKey, type OutputRecord } from './cache.js';
 import { ValidationError } from './param.js';
-import type { FileJob, OutputSpec, Pipeline } from './pipeline.js';
+import type { OutputSpec, Pipeline } from './pipeline.js';
 import { runBounded } from './batch.js';
 
 /** Options of a folder run. */

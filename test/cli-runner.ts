@@ -23,19 +23,27 @@ export interface CliOptions {
   onSpawn?: (child: ChildProcess, output: { stdout: string }) => void;
 }
 
-/** Runs `node dist/cli/main.js ...args` with CI=1 and NO_COLOR=1. */
-export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+/** Runs `node dist/cli/main.js ...args` as a user would: CI=1, NO_COLOR=1, no TTY; killed after `timeoutMs` (default 60 s). */
+export function runCli(args: readonly string[], options: CliOptions & { timeoutMs?: number } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, CI: '1', NO_COLOR: '1' };
+    delete env.FORCE_COLOR;
+    delete env.UV_THREADPOOL_SIZE;
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: options.cwd,
-      env: { ...process.env, CI: '1', NO_COLOR: '1' },
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
       ...(options.user !== undefined ? { uid: options.user, gid: options.user } : {}),
     });
     const out = { stdout: '', stderr: '' };
-    child.stdout.on('data', (d) => (out.stdout += d));
-    child.stderr.on('data', (d) => (out.stderr += d));
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out.stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (out.stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, ...out }));
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, ...out });
+    });
     options.onSpawn?.(child, out);
   });
 }

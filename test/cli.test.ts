@@ -5,12 +5,12 @@
  * and the files on disk.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
+import { runCli } from './cli-runner.js';
 import { diffPixels, rawRgba, syntheticPng, tempDir as fixtureTempDir } from './fixtures.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -36,25 +36,8 @@ interface Result {
   stderr: string;
 }
 
-/** Runs `node dist/cli/main.js ...args` in `cwd`, as a user would (CI=1, NO_COLOR=1, no TTY). */
-function tilepipe(args: readonly string[], cwd: string): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, CI: '1', NO_COLOR: '1' };
-    delete env.FORCE_COLOR;
-    delete env.UV_THREADPOOL_SIZE;
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
-}
+/** Runs the built CLI in `cwd`, as a user would (see cli-runner.ts). */
+const tilepipe = (args: readonly string[], cwd: string): Promise<Result> => runCli(args, { cwd, timeoutMs: 30_000 });
 
 /** Non-empty lines of a stream. */
 const lines = (s: string): string[] => s.split('\n').filter((l) => l.trim() !== '');

@@ -6,6 +6,7 @@
  * a byte. 3×3 matrices have an unrolled path.
  */
 import type { TileView } from '../op.js';
+import { clampedColumns, pixels32 } from './edges.js';
 
 /**
  * Writes `round(Σ matrix·in / divisor + offset)`, clamped to [0, 255], for every
@@ -21,7 +22,6 @@ export function convolveSquare(
 ): void {
   const n = Math.round(Math.sqrt(matrix.length));
   const r = (n - 1) >> 1;
-  const W = src.imageWidth;
   const H = src.imageHeight;
   const dw = dst.width;
   const dh = dst.height;
@@ -34,12 +34,8 @@ export function convolveSquare(
   const padRow = padW * 4;
   const pad = new Uint8Array((y1 - y0 + 1) * padRow);
   const pad32 = new Uint32Array(pad.buffer);
-  const src32 = new Uint32Array(src.data.buffer, src.data.byteOffset, src.data.length >> 2);
-  const colMap = new Int32Array(padW);
-  for (let i = 0; i < padW; i++) {
-    const gx = dst.x - r + i;
-    colMap[i] = (gx < 0 ? 0 : gx >= W ? W - 1 : gx) - src.x;
-  }
+  const src32 = pixels32(src);
+  const colMap = clampedColumns(src, dst, r);
   for (let gy = y0; gy <= y1; gy++) {
     const sr = (gy - src.y) * src.width;
     const pr = (gy - y0) * padW;

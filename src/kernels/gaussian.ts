@@ -5,6 +5,7 @@
  * neighbourhood, so any tiling gives the same bytes.
  */
 import type { TileView } from '../op.js';
+import { clampedColumns, pixels32 } from './edges.js';
 
 /** Half-width of the Gaussian kernel used for `sigma`. */
 export function gaussianRadius(sigma: number): number {
@@ -83,7 +84,6 @@ function rowKernels(taps: GaussianTaps): RowKernels {
 export function gaussianBlur(src: TileView, dst: TileView, taps: GaussianTaps): void {
   const r = taps.radius;
   const { horizontal, vertical } = rowKernels(taps);
-  const W = src.imageWidth;
   const H = src.imageHeight;
   const dw = dst.width;
   const dh = dst.height;
@@ -98,9 +98,8 @@ export function gaussianBlur(src: TileView, dst: TileView, taps: GaussianTaps): 
   const padW = dw + 2 * r;
   const pad = new Uint8Array(padW * 4);
   const pad32 = new Uint32Array(pad.buffer);
-  const src32 = new Uint32Array(src.data.buffer, src.data.byteOffset, src.data.length >> 2);
-  const colMap = new Int32Array(padW);
-  for (let i = 0; i < padW; i++) colMap[i] = clamp(dst.x - r + i, W - 1) - src.x;
+  const src32 = pixels32(src);
+  const colMap = clampedColumns(src, dst, r);
   for (let ry = 0; ry < rows; ry++) {
     const srow = (y0 + ry - src.y) * src.width;
     for (let i = 0; i < padW; i++) pad32[i] = src32[srow + colMap[i]];

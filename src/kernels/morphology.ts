@@ -8,6 +8,7 @@
  * is 255 − max(255 − v), the inversion fused into the copies in and out.
  */
 import type { TileView } from '../op.js';
+import { clampedColumns, pixels32 } from './edges.js';
 
 const HI = 0x80808080 | 0;
 const LO = 0x7f7f7f7f;
@@ -54,7 +55,6 @@ function loadRow(src32: Uint32Array, sr: number, colMap: Int32Array, flip: numbe
 
 /** Writes the per-channel max (`min` false) or min (`min` true) over the (2r+1)² square into every `dst` pixel. */
 export function morphology(src: TileView, dst: TileView, r: number, min: boolean): void {
-  const W = src.imageWidth;
   const H = src.imageHeight;
   const dw = dst.width;
   const dh = dst.height;
@@ -62,12 +62,8 @@ export function morphology(src: TileView, dst: TileView, r: number, min: boolean
   const flip = min ? -1 : 0;
   const padW = dw + 2 * r;
   const pad = new Uint32Array(padW);
-  const src32 = new Uint32Array(src.data.buffer, src.data.byteOffset, src.data.length >> 2);
-  const colMap = new Int32Array(padW);
-  for (let i = 0; i < padW; i++) {
-    const gx = dst.x - r + i;
-    colMap[i] = (gx < 0 ? 0 : gx >= W ? W - 1 : gx) - src.x;
-  }
+  const src32 = pixels32(src);
+  const colMap = clampedColumns(src, dst, r);
   const rows = dh + 2 * r;
   const scratch = w === 3 ? 0 : Math.max(padW, rows * dw);
   const g = new Uint32Array(scratch);
