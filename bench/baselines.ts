@@ -12,19 +12,20 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp, { type Sharp } from 'sharp';
-import { resolveChain } from '../src/chain.js';
-import { applyGeometry } from '../src/geometry.js';
-import { decodeImage, readInput } from '../src/input.js';
-import { encodeToFile, FORMAT_EXTENSION, type OutputFormat } from '../src/output.js';
-import { planChain, type Stage } from '../src/plan.js';
+// Type-only imports of the library; its modules are loaded lazily by the main-thread
+// baseline, so the sharp and jimp children start without them.
+import type { OutputFormat } from '../src/output.js';
+import type { Stage } from '../src/plan.js';
 import type { Raster } from '../src/raster.js';
-import { OpRegistry } from '../src/registry.js';
-import { executeTile, type TileStep, type TileTask } from '../src/tile-executor.js';
+import type { OpRegistry } from '../src/registry.js';
+import type { TileStep, TileTask } from '../src/tile-executor.js';
 import type { JimpStep, SharpStep } from './suite.js';
+
+const EXTENSION: Record<OutputFormat, string> = { jpeg: 'jpg', png: 'png', webp: 'webp', avif: 'avif', tiff: 'tiff', gif: 'gif' };
 
 /** Where the output of input `file` goes. */
 export function outPath(outDir: string, file: string, format: OutputFormat): string {
-  return path.join(outDir, `${path.basename(file, path.extname(file))}.${FORMAT_EXTENSION[format]}`);
+  return path.join(outDir, `${path.basename(file, path.extname(file))}.${EXTENSION[format]}`);
 }
 
 /** Per-phase times of the main-thread baseline (ms, summed over images). */
@@ -38,6 +39,8 @@ export interface MainThreadTimes {
 
 /** Runs the stages of a plan on one raster, untiled, on this thread: each tile stage is one whole-image tile. */
 export async function runUntiled(raster: Raster, stages: readonly Stage[], registry: OpRegistry, times: MainThreadTimes): Promise<Raster> {
+  const { applyGeometry } = await import('../src/geometry.js');
+  const { executeTile } = await import('../src/tile-executor.js');
   let cur = raster;
   let applied: unknown;
   for (const stage of stages) {
@@ -81,15 +84,19 @@ export async function mainThread(files: readonly string[], ops: readonly string[
   // The same libvips settings a pipeline uses, so only the scheduling differs.
   sharp.concurrency(1);
   sharp.cache(false);
+  const [{ resolveChain }, { decodeImage, readInput }, { encodeToFile }, { planChain, splitOnLoad }, { OpRegistry }] = await Promise.all([
+    import('../src/chain.js'), import('../src/input.js'), import('../src/output.js'), import('../src/plan.js'), import('../src/registry.js'),
+  ]);
   const registry = new OpRegistry();
-  const stages = planChain(resolveChain(ops, registry));
+  // As the pipeline: a leading resize runs while decoding (shrink on load).
+  const { onLoad, stages } = splitOnLoad(planChain(resolveChain(ops, registry)));
   const times: MainThreadTimes = { readMs: 0, decodeMs: 0, computeMs: 0, geometryMs: 0, encodeMs: 0 };
   for (const file of files) {
     let t = performance.now();
     const bytes = await readInput(file);
     times.readMs += performance.now() - t;
     t = performance.now();
-    const decoded = await decodeImage(bytes);
+    const decoded = await decodeImage(bytes, { onLoad });
     times.decodeMs += performance.now() - t;
     const raster = await runUntiled(decoded.raster, stages, registry, times);
     t = performance.now();

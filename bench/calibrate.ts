@@ -35,14 +35,14 @@ async function spin(threads: number, ms: number): Promise<number> {
   }
 }
 
-/** Throughput of `threads` busy JS threads ÷ that of one (best of `tries`). */
+/** Best throughput of `threads` busy JS threads ÷ best throughput of one (each the best of `tries`, so a disturbed try does not count). */
 export async function cpuScaling(threads: number, ms = 250, tries = 2): Promise<number> {
   await spin(1, 50); // warm-up
-  let best = 0;
+  let one = 0;
+  let many = 0;
   for (let t = 0; t < tries; t++) {
-    const one = await spin(1, ms);
-    const many = await spin(threads, ms);
-    best = Math.max(best, many / one);
+    one = Math.max(one, await spin(1, ms));
+    many = Math.max(many, await spin(threads, ms));
   }
-  return best;
+  return many / one;
 }

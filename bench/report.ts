@@ -28,6 +28,16 @@ export interface Target {
   readonly target: string;
   readonly measured: number | null;
   readonly met: boolean | null;
+  /** Other processes used more than DISTURBED_CORES during the runs behind this number. */
+  readonly disturbed: boolean;
+}
+
+/** Other load (cores) above which a run's timing is flagged as disturbed. */
+export const DISTURBED_CORES = 0.2;
+
+function maxOtherLoad(w: WorkloadResult): number {
+  const loads = [...w.runs, ...Object.values(w.baselines)].map((p) => p?.otherLoadCores ?? 0);
+  return Math.max(0, ...loads);
 }
 
 /** The whole result, as `--json` prints it. */
@@ -60,13 +70,14 @@ export function targets(workloads: readonly WorkloadResult[]): Target[] {
   for (const [name, min] of [['batch', 1.8], ['custom', 1.8], ['big', 1.6]] as const) {
     if (!workloads.some((w) => w.name === name)) continue;
     const m = at2(name);
-    out.push({ what: `${name}: speedup at 2 workers`, target: `≥ ${min}`, measured: m, met: m === null ? null : m >= min });
+    const w = workloads.find((x) => x.name === name)!;
+    out.push({ what: `${name}: speedup at 2 workers`, target: `≥ ${min}`, measured: m, met: m === null ? null : m >= min, disturbed: maxOtherLoad(w) > DISTURBED_CORES });
   }
   const batch = workloads.find((w) => w.name === 'batch');
   const tuned = batch?.baselines['sharp-tuned'];
   if (batch && tuned) {
     const ratio = tuned.oursNFaster;
-    out.push({ what: `batch: our throughput at ${batch.runs[batch.runs.length - 1].workers} workers ÷ sharp-tuned`, target: '≥ 1.0×', measured: ratio, met: ratio >= 1 });
+    out.push({ what: `batch: our throughput at ${batch.runs[batch.runs.length - 1].workers} workers ÷ sharp-tuned`, target: '≥ 1.0×', measured: ratio, met: ratio >= 1, disturbed: maxOtherLoad(batch) > DISTURBED_CORES });
   }
   return out;
 }
@@ -80,6 +91,7 @@ export function markdown(r: BenchReport): string {
   L.push(`Scaling ceiling of this machine right now: a pure-JS CPU loop runs ${f2(m.cpuScaling.ratio)}× faster on ${m.cpuScaling.threads} threads than on 1 (ideal ${m.cpuScaling.threads}); no pipeline can beat that.`);
   L.push('"CPU used" is the run process\'s CPU time ÷ wall time (cores kept busy); "other load" is CPU used meanwhile by other processes on the machine (from /proc/stat): when it is not ≈ 0, timings are disturbed.');
   L.push(`Each point: median of ${r.settings.runs} runs after ${r.settings.warmupRuns} warm-up run (min–max shown), each run a fresh child process that first processes one small warm-up image untimed (≤ 1 MP; quick: ≤ 0.15 MP).`);
+  if (r.settings.quick) L.push('**Quick mode is a smoke run**: each timed run lasts a few hundred ms over a handful of small images, so speedups move by ±0.3–0.6 from one invocation to the next even on an idle machine. Use the full run (`npm run bench`) for numbers.');
   L.push(`Order: ${r.settings.order}. ${r.settings.pinned ? 'Our n-worker runs are pinned to n cores (taskset); baselines may use every core.' : 'No core pinning.'}`);
   L.push('');
   for (const w of r.workloads) {
@@ -91,6 +103,10 @@ export function markdown(r: BenchReport): string {
       L.push(`| ${p.workers} | ${f0(p.medianMs)} | ${f0(p.minMs)} | ${f0(p.maxMs)} | ${f2(p.speedup)} | ${pct(p.efficiency)} | ${f2(p.imagesPerSec)} | ${f1(p.mpPerSec)} | ${f0(p.peakRssMb)} | ${pct(p.mainThreadBusy)} | ${f2(p.cpuCores)} | ${load(p.otherLoadCores)} |`);
     }
     const N = w.runs[w.runs.length - 1].workers;
+    const other = maxOtherLoad(w);
+    if (other > DISTURBED_CORES) {
+      L.push('', `> ⚠ Other processes used up to ${f2(other)} cores (median per point) while these runs were timed, on a ${m.cores}-core machine: the speedups and ratios for this workload are not conclusive. Rerun on an idle machine.`);
+    }
     L.push('');
     L.push(`Baselines (same runs, interleaved). "vs ours@1" = our 1-worker time ÷ theirs (> 1: faster than our 1 worker); "ours@${N} faster" = their time ÷ our ${N}-worker time (> 1: we win).`, '');
     L.push(`| baseline | median ms | min ms | max ms | images/s | MP/s | vs ours@1 | ours@${N} faster | peak RSS MB | CPU used | other load | setup |`);
@@ -101,9 +117,14 @@ export function markdown(r: BenchReport): string {
       L.push(`| ${name}${scaled} | ${f0(b.medianMs)} | ${f0(b.minMs)} | ${f0(b.maxMs)} | ${f2(b.imagesPerSec)} | ${f1(b.mpPerSec)} | ${f2(b.speedupVsOurs1)}× | ${f2(b.oursNFaster)}× | ${f0(b.peakRssMb)} | ${f2(b.cpuCores)} | ${load(b.otherLoadCores)} | ${b.setup} |`);
     }
     L.push('');
+    // One line per distinct chain (sharp-tuned and sharp-default share theirs).
+    const chains = new Map<string, string[]>();
     for (const [name, b] of Object.entries(w.baselines)) {
-      if (b && b.differs) L.push(`- **${name}** chain: \`${b.chain}\`. Differs: ${b.differs}`);
+      if (!b || !b.differs) continue;
+      const key = `\`${b.chain}\`. Differs: ${b.differs}`;
+      chains.set(key, [...(chains.get(key) ?? []), name]);
     }
+    for (const [key, names] of chains) L.push(`- **${names.join(' / ')}** chain: ${key}`);
     L.push('');
     const ns = Object.keys(w.stages.workers);
     L.push(`Where time goes (our runs; ms summed over images, stages overlap, so shares are of the summed stage time, not of wall time; transfer/queue is mostly waiting for a worker, read/decode/encode include waiting for a libuv thread):`, '');
@@ -120,7 +141,8 @@ export function markdown(r: BenchReport): string {
     if (a.serialFraction !== null && a.projection) {
       L.push(`Amdahl (**model, not a measurement**): measured speedup ${f2(a.speedup)} at ${a.workers} workers ⇒ serial fraction s = (N/S − 1)/(N − 1) = ${f2(a.serialFraction)}; ` +
         `projected S(n) = 1/(s + (1 − s)/n): ${Object.entries(a.projection).map(([n, s]) => `${n} cores ${f1(s)}×`).join(', ')}.` +
-        (a.workers === 2 ? ' Fitted from 2 points only: a rough guide.' : ''));
+        (a.workers === 2 ? ' Fitted from 2 points only: a rough guide.' : '') +
+        (a.speedup >= a.workers ? ` The measured speedup is ≥ ${a.workers} (noise, or the 1-worker run sharing its one core with decode/encode), so s is clamped to 0 and the projection is just the ideal line: no information.` : ''));
     } else {
       L.push('Amdahl: needs at least 2 workers.');
     }
@@ -128,7 +150,10 @@ export function markdown(r: BenchReport): string {
   }
   L.push('## Targets (shown, not asserted)', '');
   L.push('| what | target | measured | met |', '|---|---|---:|---|');
-  for (const t of r.targets) L.push(`| ${t.what} | ${t.target} | ${t.measured === null ? 'n/a' : f2(t.measured)} | ${t.met === null ? 'n/a' : t.met ? 'yes' : 'no'} |`);
+  for (const t of r.targets) {
+    const met = t.met === null ? 'n/a' : t.met ? 'yes' : 'no';
+    L.push(`| ${t.what} | ${t.target} | ${t.measured === null ? 'n/a' : f2(t.measured)} | ${met}${t.disturbed ? ' (runs disturbed by other load: not conclusive)' : ''} |`);
+  }
   L.push('');
   L.push(`Chart: ${r.chart.svg}${r.chart.png ? ` (PNG: ${r.chart.png})` : ''}. Total ${f0(r.totalSeconds)} s.`);
   return L.join('\n');
@@ -155,7 +180,7 @@ function marker(shape: string, x: number, y: number, color: string): string {
 
 /** Speedup vs workers: our curves, the ideal line, baselines as markers (speed relative to our 1-worker time). */
 export function svgChart(r: BenchReport): string {
-  const W = 640, H = 400, ml = 56, mr = 190, mt = 36, mb = 46;
+  const W = 720, H = 400, ml = 56, mr = 250, mt = 36, mb = 46;
   const N = Math.max(2, ...r.workloads.map((w) => w.runs[w.runs.length - 1].workers));
   const ys: number[] = [N];
   for (const w of r.workloads) {
@@ -197,9 +222,9 @@ export function svgChart(r: BenchReport): string {
   for (const w of r.workloads) item(`<line x1="${lx}" x2="${lx + 16}" y1="${ly}" y2="${ly}" stroke="${COLORS[w.name] ?? '#555'}" stroke-width="2.2"/>`, `${w.name} (tilepipe)`);
   item(`<line x1="${lx}" x2="${lx + 16}" y1="${ly}" y2="${ly}" stroke="#999" stroke-dasharray="5 4"/>`, 'ideal (speedup = n)');
   ly += 6;
-  o.push(`<text x="${lx}" y="${ly + 4}" fill="#555">baselines (colour = workload):</text>`);
+  o.push(`<text x="${lx}" y="${ly + 4}" fill="#555">baselines (colour = workload)</text>`);
   ly += 18;
-  for (const [name, mk] of Object.entries(MARKERS)) item(marker(mk.shape, lx + 8, ly, '#333'), `${name}${mk.x === 'all' ? ` (all ${N} cores)` : ' (1 image at a time)'}`);
+  for (const [name, mk] of Object.entries(MARKERS)) item(marker(mk.shape, lx + 8, ly, '#333'), `${name}${mk.x === 'all' ? ` (${N} cores)` : ' (1 image at a time)'}`);
   o.push('</svg>');
   return o.join('\n');
 }

@@ -2,21 +2,26 @@
  * The tilepipe benchmark: per-core speedup of three workloads against four
  * baselines, where the time goes, and peak memory.
  *
- *   npm run bench                         # batch, big and custom at full size (minutes)
- *   npm run bench -- --quick              # small workloads, 3 runs (< 1 min on 2 cores)
+ *   npm run bench                         # full size: 24 × 12 MP, 1 × 48 MP, 24 × 6 MP (~30 min on 2 cores)
+ *   npm run bench -- --quick              # 6 × 0.5 MP, 1 × 1.5 MP, 6 × 0.3 MP, 3 runs (< 1 min on 2 cores): a smoke run,
+ *                                         # too small for stable speedups
  *   npm run bench -- --workload batch --runs 7 --max-workers 4 --json
  *
  * Options: --workload batch|big|custom (repeatable or comma-separated; default all),
  * --runs N (default 5; quick 3), --max-workers N (default os.availableParallelism()),
  * --scale F (multiplies image megapixels), --images N (batch/custom image count),
- * --jimp-images N (jimp subset, default 4; quick 2), --no-jimp, --no-pin, --json,
- * --results DIR (chart folder, default bench/results).
+ * --jimp-images N (jimp subset, default 4; quick 1), --no-jimp, --no-pin, --json,
+ * --results DIR (chart folder, default bench/results),
+ * --from-json FILE (no runs: re-render the markdown, or with --json the JSON, and the chart from a saved --json output).
  *
  * Every measured run is a child process (bench/run-one.ts), so peak RSS and
  * UV_THREADPOOL_SIZE are per run. Runs are interleaved: for each repetition,
  * ours@1, ours@2, …, ours@N, main-thread, sharp-tuned, sharp-default, jimp;
- * repetition 0 is a warm-up and is discarded. Markdown goes to stdout (with
- * --json: one JSON object instead); progress goes to stderr.
+ * repetition 0 is a warm-up and is discarded. Our n-worker runs are pinned to
+ * n cores with taskset (--no-pin: not), so the 1-worker time is a true
+ * one-core time. Inputs are generated once into os.tmpdir()/tilepipe-bench/.
+ * Markdown goes to stdout (with --json: one JSON object instead); progress
+ * goes to stderr; the chart goes to bench/results/speedup.{svg,png}.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -29,7 +34,7 @@ import type { RunConfig, RunResult, Variant } from './run-one.js';
 import { cpuScaling } from './calibrate.js';
 import { markdown, svgChart, targets, writeChart, type BenchReport, type Machine } from './report.js';
 import { summarise, type BaselineInfo, type Samples } from './stats.js';
-import { CACHE_ROOT, prepareInputs, WORKLOAD_NAMES, workloads, type SharpStep, type WorkloadName } from './suite.js';
+import { CACHE_ROOT, prepareInputs, WORKLOAD_NAMES, workloads, type JimpStep, type SharpStep, type WorkloadName } from './suite.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const RUN_ONE = path.join(HERE, 'run-one.js');
@@ -47,10 +52,11 @@ interface Options {
   pin: boolean;
   workloads: WorkloadName[];
   results: string;
+  fromJson?: string;
 }
 
 function usage(msg: string): never {
-  process.stderr.write(`bench: ${msg}\nusage: node dist/bench/run.js [--quick] [--json] [--workload batch|big|custom]... [--runs N] [--max-workers N] [--scale F] [--images N] [--jimp-images N] [--no-jimp] [--no-pin] [--results DIR]\n`);
+  process.stderr.write(`bench: ${msg}\nusage: node dist/bench/run.js [--quick] [--json] [--workload batch|big|custom]... [--runs N] [--max-workers N] [--scale F] [--images N] [--jimp-images N] [--no-jimp] [--no-pin] [--results DIR] [--from-json FILE]\n`);
   process.exit(2);
 }
 
@@ -79,6 +85,7 @@ function parseArgs(argv: readonly string[]): Options {
       case '--images': o.images = num('images', value(), true, 1); break;
       case '--jimp-images': o.jimpImages = num('jimp-images', value(), true, 1); break;
       case '--results': o.results = path.resolve(value() ?? usage('--results needs a folder')); break;
+      case '--from-json': o.fromJson = path.resolve(value() ?? usage('--from-json needs a file')); break;
       case '--workload': {
         for (const w of (value() ?? '').split(',')) {
           if (!WORKLOAD_NAMES.includes(w as WorkloadName)) usage(`--workload must be one of ${WORKLOAD_NAMES.join(', ')}, got ${JSON.stringify(w)}`);
@@ -119,7 +126,8 @@ let childCounter = 0;
 
 /** Runs one measured child; pinned to `cpus` when given. */
 function runChild(cfg: Omit<RunConfig, 'outDir'>, uvThreads: number | undefined, cpus: number[] | null): Promise<RunResult> {
-  const outDir = path.join(CACHE_ROOT, 'out', `${process.pid}-${childCounter++}`);
+  // Per benchmark process, so two benchmarks running at once never remove each other's outputs.
+  const outDir = path.join(CACHE_ROOT, 'runs', String(process.pid), String(childCounter++));
   const env = { ...process.env };
   delete env.UV_THREADPOOL_SIZE;
   if (uvThreads !== undefined) env.UV_THREADPOOL_SIZE = String(uvThreads);
@@ -154,9 +162,26 @@ function describeSharp(steps: readonly SharpStep[], format: string): string {
   return `${s.join('.')}.${format}()`;
 }
 
+function describeJimp(steps: readonly JimpStep[], format: string): string {
+  const s = steps.map((st) => {
+    switch (st.op) {
+      case 'resize': return `resize({ w: ${st.width} })`;
+      case 'blur': return `blur(${st.radius})`;
+      case 'convolute': return `convolute(${st.kernel.length}×${st.kernel.length} sharpen kernel)`;
+    }
+  });
+  return `${s.join('.')}.getBuffer(image/${format})`;
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   const o = parseArgs(process.argv.slice(2));
+  if (o.fromJson) {
+    const saved = JSON.parse(readFileSync(o.fromJson, 'utf8')) as BenchReport;
+    const report: BenchReport = { ...saved, chart: await writeChart(o.results, svgChart(saved)) };
+    process.stdout.write(o.json ? `${JSON.stringify(report, null, 2)}\n` : `${markdown(report)}\n`);
+    return;
+  }
   const log = (s: string): void => { process.stderr.write(`${s}\n`); };
   const cores = os.availableParallelism();
   const cpus = allowedCpus();
@@ -172,7 +197,7 @@ async function main(): Promise<void> {
     platform: `${os.platform()} ${os.release()} ${os.arch()}`,
     totalMemMb: os.totalmem() / 2 ** 20,
     loadAvgAtStart: os.loadavg()[0],
-    cpuScaling: { threads: o.maxWorkers, ratio: await cpuScaling(o.maxWorkers, o.quick ? 150 : 300) },
+    cpuScaling: { threads: o.maxWorkers, ratio: await cpuScaling(o.maxWorkers, o.quick ? 150 : 300, o.quick ? 1 : 2) },
   };
   log(`tilepipe bench: ${all.map((w) => w.name).join(', ')}; workers 1..${o.maxWorkers}; ${o.runs} runs + 1 warm-up; ${cores} cores${pin ? ', our n-worker runs pinned to n cores' : ''}; load ${machine.loadAvgAtStart.toFixed(2)}`);
 
@@ -199,7 +224,7 @@ async function main(): Promise<void> {
         setup: 'Promise.all over all files; sharp defaults (concurrency = cores, cache on, UV_THREADPOOL_SIZE default 4)',
       },
       ...(jimpOn
-        ? { jimp: { chain: w.jimp!.steps.map((s) => s.op).join(' → '), differs: w.jimp!.differs, setup: 'one image at a time, pure JS', measuredImages: jimpFiles.length } }
+        ? { jimp: { chain: describeJimp(w.jimp!.steps, w.format), differs: w.jimp!.differs, setup: 'one image at a time, pure JS', measuredImages: jimpFiles.length } }
         : {}),
     };
     const samples: Samples = new Map();
@@ -223,7 +248,7 @@ async function main(): Promise<void> {
     }
     results.push(summarise(w, o.maxWorkers, samples, info));
   }
-  await rm(path.join(CACHE_ROOT, 'out'), { recursive: true, force: true });
+  await rm(path.join(CACHE_ROOT, 'runs', String(process.pid)), { recursive: true, force: true });
 
   const partial = {
     machine,
@@ -241,8 +266,9 @@ async function main(): Promise<void> {
   process.stdout.write(o.json ? `${JSON.stringify(report, null, 2)}\n` : `${markdown(report)}\n`);
 }
 
-main().catch((err: unknown) => {
+main().catch(async (err: unknown) => {
   process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n`);
+  await rm(path.join(CACHE_ROOT, 'runs', String(process.pid)), { recursive: true, force: true }).catch(() => {});
   process.exit(1);
 });
 

@@ -91,7 +91,7 @@ export function workloads(options: SuiteOptions): Workload[] {
     return { name, count, ...d, mp: area, warmMp: Math.min(area, options.warmMp ?? (quick ? 0.15 : 1)) };
   };
   const batch = mk('batch', options.images ?? (quick ? 6 : 24), quick ? 0.5 : 12);
-  const big = mk('big', 1, quick ? 2 : 48);
+  const big = mk('big', 1, quick ? 1.5 : 48);
   const custom = mk('custom', options.images ?? (quick ? 6 : 24), quick ? 0.3 : 6);
 
   // Batch: resize to half the source width (2000 px for 12 MP 4000 × 3000), so smaller runs keep the same shape of work.
@@ -110,7 +110,7 @@ export function workloads(options: SuiteOptions): Workload[] {
         '(amount 1, threshold 0); sharp works on 3 channels, we on RGBA; blur(2) is libvips\' approximate Gaussian (min amplitude 0.2), ours exact integer weights to 3σ.',
       jimp: {
         steps: [{ op: 'resize', width: resizeWidth }, { op: 'blur', radius: 2 }, { op: 'convolute', kernel: SHARPEN_3X3 }],
-        subset: options.jimpSubset ?? (quick ? 2 : 4),
+        subset: options.jimpSubset ?? (quick ? 1 : 4),
         differs:
           'blur(2) is jimp\'s two-pass box blur of radius 2 (same variance as σ = 2; jimp\'s true gaussian(2) takes ~30 s per 3 MP image), ' +
           'sharpen is a 3×3 Laplacian convolution, JPEG quality set to 80 as ours; decode/encode are pure JS.',
