@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
+import type { OpInstance } from './chain.js';
 import type { Raster } from './raster.js';
 import type { SourceMetadata } from './metadata.js';
 
@@ -14,6 +15,11 @@ export const DEFAULT_LIMIT_INPUT_PIXELS = 0x3fff * 0x3fff;
 export interface DecodeOptions {
   /** Refuse images with more pixels than this, before decoding (default: as sharp, 268 402 689); `false` for no limit. */
   readonly limitInputPixels?: number | false;
+  /**
+   * A geometry op declared `onLoad` (see `splitOnLoad`), applied while
+   * decoding, after EXIF orientation: libvips then shrinks on load.
+   */
+  readonly onLoad?: OpInstance;
 }
 
 /** A decoded image and what is known of its source. */
@@ -35,7 +41,8 @@ export function readInput(path: string): Promise<Buffer> {
 /**
  * Decodes an encoded image to RGBA: EXIF orientation applied; CMYK, palette,
  * grey, 16-bit and ICC-tagged inputs converted to 8-bit sRGB. Animated and
- * multi-page inputs give their first frame/page.
+ * multi-page inputs give their first frame/page. With `onLoad`, that op is
+ * part of the same libvips pipeline.
  *
  * `raster.data` is libvips's own output memory (`toBuffer`): one copy of the
  * pixels. `toUint8Array` would make it transferable, at the cost of a second
@@ -48,8 +55,14 @@ export async function decodeImage(input: Uint8Array, options: DecodeOptions = {}
     failOn: 'warning',
   });
   const meta = await image.metadata();
+  image.autoOrient();
+  const lead = options.onLoad?.def;
+  if (lead) {
+    if (lead.kind !== 'geometry' || lead.onLoad !== true) throw new Error(`${lead.name} cannot run while decoding`);
+    const size = meta.autoOrient ?? { width: meta.width ?? 0, height: meta.height ?? 0 };
+    lead.apply(image, options.onLoad!.params as never, size);
+  }
   const { data, info } = await image
-    .autoOrient()
     .toColourspace('srgb')
     .ensureAlpha()
     .raw({ depth: 'uchar' })

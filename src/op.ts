@@ -101,6 +101,14 @@ export interface GeometryOp<S extends ParamSchema = ParamSchema> extends OpCommo
   readonly kind: 'geometry';
   /** Adds this operation to a sharp pipeline over the current RGBA raster. */
   apply(image: Sharp, p: Params<S>, size: ImageSize): Sharp;
+  /**
+   * True when `apply` may run inside the decoding pipeline instead (after EXIF
+   * orientation, before conversion to 8-bit sRGB RGBA), when it leads the
+   * chain: libvips can then shrink on load (JPEG DCT scaling, WebP, …) and
+   * skip most of the decode. The result is as close as sharp's own
+   * `sharp(file).resize()`; it is not byte-identical to decoding first.
+   */
+  readonly onLoad?: boolean;
 }
 
 /** Any operation declaration. */

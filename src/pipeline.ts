@@ -12,7 +12,7 @@ import { Coordinator, type CoordinatorTimes } from './coordinator.js';
 import { decodeImage, readInput, type DecodedImage } from './input.js';
 import { encodeToBuffer, encodeToFile, formatFromPath, type EncodedInfo, type OutputFormat, OUTPUT_FORMATS } from './output.js';
 import { ValidationError } from './param.js';
-import { planChain, type Stage } from './plan.js';
+import { planChain, splitOnLoad, type Stage } from './plan.js';
 import { TilePool, type PoolTimes } from './pool.js';
 import { createRegistry, type OpRegistry } from './registry.js';
 import { runBounded } from './batch.js';
@@ -177,9 +177,9 @@ export class Pipeline {
     return { chain, stages: planChain(chain) };
   }
 
-  async #decode(input: Uint8Array): Promise<DecodedImage> {
+  async #decode(input: Uint8Array, onLoad?: OpInstance): Promise<DecodedImage> {
     const t = performance.now();
-    const decoded = await decodeImage(input, { limitInputPixels: this.#limitInputPixels });
+    const decoded = await decodeImage(input, { limitInputPixels: this.#limitInputPixels, onLoad });
     this.#times.decodeMs += performance.now() - t;
     return decoded;
   }
@@ -189,8 +189,9 @@ export class Pipeline {
     const { stages } = await this.plan(options.ops);
     const format = options.format ?? 'png';
     if (!OUTPUT_FORMATS.includes(format)) throw new ValidationError(`format must be one of ${OUTPUT_FORMATS.join(', ')}, got ${JSON.stringify(format)}`);
-    const decoded = await this.#decode(input);
-    const raster = await this.#runStages(decoded.raster, stages, options.signal);
+    const plan = splitOnLoad(stages);
+    const decoded = await this.#decode(input, plan.onLoad);
+    const raster = await this.#runStages(decoded.raster, plan.stages, options.signal);
     const t = performance.now();
     const { data } = await encodeToBuffer(raster, { format, quality: options.quality });
     this.#times.encodeMs += performance.now() - t;
@@ -230,11 +231,12 @@ export class Pipeline {
     let bytes: Buffer | undefined = await readInput(job.input);
     this.#times.readMs += performance.now() - t;
     signal?.throwIfAborted();
-    const decoded = await this.#decode(bytes);
+    const plan = splitOnLoad(stages);
+    const decoded = await this.#decode(bytes, plan.onLoad);
     bytes = undefined; // the encoded input is not needed once decoded
     onEvent?.({ type: 'decoded', input: job.input, width: decoded.raster.width, height: decoded.raster.height });
     try {
-      const raster = await this.#runStages(decoded.raster, stages, signal);
+      const raster = await this.#runStages(decoded.raster, plan.stages, signal);
       const written: WrittenOutput[] = [];
       for (const out of job.outputs) {
         signal?.throwIfAborted();

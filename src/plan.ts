@@ -65,3 +65,17 @@ export function planChain(chain: readonly OpInstance[]): Stage[] {
   closeTiles();
   return stages;
 }
+
+/**
+ * Splits off the op that can run while decoding: the first op of a leading
+ * geometry stage, when it is declared `onLoad`. The rest of the plan runs on
+ * the decoded raster as usual.
+ */
+export function splitOnLoad(stages: readonly Stage[]): { onLoad?: OpInstance; stages: Stage[] } {
+  const first = stages[0];
+  if (first?.kind !== 'geometry') return { stages: [...stages] };
+  const [lead, ...more] = first.ops;
+  if (lead.def.kind !== 'geometry' || lead.def.onLoad !== true) return { stages: [...stages] };
+  const rest = stages.slice(1);
+  return { onLoad: lead, stages: more.length > 0 ? [{ kind: 'geometry', ops: more }, ...rest] : rest };
+}

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { OpRegistry, ValidationError, parseOpString } from '../dist/src/index.js';
 import { resolveChain } from '../dist/src/chain.js';
-import { planChain } from '../dist/src/plan.js';
+import { planChain, splitOnLoad } from '../dist/src/plan.js';
 
 const registry = new OpRegistry();
 
@@ -48,6 +48,18 @@ describe('planner', () => {
     expect(plan(['resize:width=10', 'blur:sigma=2', 'grayscale', 'sobel', 'normalize'])).toEqual([
       'G[resize]', 'T[blur,grayscale,sobel|reduce normalize]r7', 'T[normalize]r0',
     ]);
+  });
+
+  it('runs a leading resize while decoding (shrink on load), and nothing else', () => {
+    const split = (ops: string[]) => {
+      const r = splitOnLoad(planChain(resolveChain(ops, registry)));
+      return [r.onLoad?.def.name ?? '-', ...r.stages.map((s) => (s.kind === 'geometry' ? `G[${s.ops.map((o) => o.def.name).join(',')}]` : 'T'))];
+    };
+    expect(split(['resize:width=10', 'blur'])).toEqual(['resize', 'T']);
+    expect(split(['resize:width=10', 'flip', 'blur'])).toEqual(['resize', 'G[flip]', 'T']);
+    expect(split(['resize:width=10', 'resize:width=5'])).toEqual(['resize', 'G[resize]']);
+    expect(split(['rotate:angle=90', 'resize:width=10'])).toEqual(['-', 'G[rotate,resize]']);
+    expect(split(['blur', 'resize:width=10'])).toEqual(['-', 'T', 'G[resize]']);
   });
 
   it('handles repeats, a leading global op and geometry after pixels', () => {

@@ -3,7 +3,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { createPipeline } from '../dist/src/index.js';
+import { createPipeline, OpRegistry } from '../dist/src/index.js';
+import { resolveChain } from '../dist/src/chain.js';
+import { planChain, splitOnLoad } from '../dist/src/plan.js';
 import { decodeImage } from '../dist/src/input.js';
 import { rawRgba, syntheticPng, syntheticRgba, tempDir } from './fixtures.js';
 
@@ -41,6 +43,24 @@ describe('decoding', () => {
     } finally {
       await p.close();
     }
+  });
+
+  it('a leading resize runs while decoding: bytes equal to sharp(file).resize() with shrink on load, after EXIF orientation', async () => {
+    // 1200 × 800 JPEG tagged orientation 6; resizing to 100 wide lets libvips decode at 1/8 scale.
+    const w = 1200, h = 800;
+    const big = await sharp(syntheticRgba(w, h, 5, false), { raw: { width: w, height: h, channels: 4 } })
+      .removeAlpha().jpeg({ quality: 90 }).withMetadata({ orientation: 6 }).toBuffer();
+    const registry = new OpRegistry();
+    const { onLoad, stages } = splitOnLoad(planChain(resolveChain(['resize:width=100'], registry)));
+    expect(stages).toEqual([]);
+    const { raster } = await decodeImage(big, { onLoad });
+    expect([raster.width, raster.height]).toEqual([100, 150]);
+    const ref = await sharp(big).autoOrient().resize({ width: 100 }).toColourspace('srgb').ensureAlpha().raw().toBuffer();
+    expect(Buffer.from(raster.data).equals(ref)).toBe(true);
+    // Decoding in full first and resizing after gives other bytes: the fusion is real.
+    const full = await sharp(big).autoOrient().toColourspace('srgb').ensureAlpha().raw().toBuffer();
+    const twoStep = await sharp(full, { raw: { width: h, height: w, channels: 4 } }).resize({ width: 100 }).raw().toBuffer();
+    expect(Buffer.from(raster.data).equals(twoStep)).toBe(false);
   });
 
   const base = () => sharp(syntheticRgba(40, 30, 3, false), { raw: { width: 40, height: 30, channels: 4 } }).removeAlpha();

@@ -1,7 +1,10 @@
 import { defineOp } from '../op.js';
 import { ValidationError } from '../param.js';
 
-/** Resize through libvips. With one of width/height the aspect ratio is kept; `fit` applies when both are given. */
+/**
+ * Resize through libvips. With one of width/height the aspect ratio is kept; `fit` applies when both are given.
+ * As the chain's first op it runs while decoding, so libvips shrinks on load (as `sharp(file).resize()` does).
+ */
 export const resize = defineOp({
   name: 'resize',
   kind: 'geometry',
@@ -13,6 +16,7 @@ export const resize = defineOp({
     kernel: { type: 'enum', values: ['nearest', 'linear', 'cubic', 'mitchell', 'lanczos2', 'lanczos3'], default: 'lanczos3', description: 'resampling kernel' },
     enlarge: { type: 'boolean', default: true, description: 'allow upscaling images smaller than the target (false: as ImageMagick "640>")' },
   },
+  onLoad: true,
   check({ width, height }) {
     if (width === 0 && height === 0) throw new ValidationError('resize: give "width" or "height" (an integer in [1, 100000])');
   },
