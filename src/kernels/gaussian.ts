@@ -6,6 +6,7 @@
  */
 import type { TileView } from '../op.js';
 import { clampedColumns, pixels32 } from './edges.js';
+import { simdAvailable, simdGaussianBlur } from './gaussian-simd.js';
 
 /** Half-width of the Gaussian kernel used for `sigma`. */
 export function gaussianRadius(sigma: number): number {
@@ -80,8 +81,18 @@ function rowKernels(taps: GaussianTaps): RowKernels {
   return k;
 }
 
-/** Writes the Gaussian-blurred RGBA of `src` into every pixel of `dst`. */
+/**
+ * Writes the Gaussian-blurred RGBA of `src` into every pixel of `dst`: with
+ * the WebAssembly SIMD row kernels where they load (see gaussian-simd.ts),
+ * else in JavaScript. Both give the same bytes.
+ */
 export function gaussianBlur(src: TileView, dst: TileView, taps: GaussianTaps): void {
+  if (simdAvailable()) simdGaussianBlur(src, dst, taps);
+  else jsGaussianBlur(src, dst, taps);
+}
+
+/** `gaussianBlur` in JavaScript alone: generated row kernels over a 16-bit buffer of all the rows. */
+export function jsGaussianBlur(src: TileView, dst: TileView, taps: GaussianTaps): void {
   const r = taps.radius;
   const { horizontal, vertical } = rowKernels(taps);
   const H = src.imageHeight;
