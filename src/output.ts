@@ -9,6 +9,7 @@ import sharp, { type Sharp } from 'sharp';
 import type { Raster } from './raster.js';
 import { ValidationError } from './param.js';
 import { withSourceMetadata, type SourceMetadata } from './metadata.js';
+import { writePngParallel, type DeflateRunner } from './png-encoder.js';
 
 /** Formats tilepipe writes. */
 export const OUTPUT_FORMATS = ['jpeg', 'png', 'webp', 'avif', 'tiff', 'gif'] as const;
@@ -88,12 +89,32 @@ export async function encodeToBuffer(raster: Raster, options: EncodeOptions): Pr
   return { data, info: { format: options.format, width: info.width, height: info.height, bytes: info.size } };
 }
 
+/** Workers to deflate big PNGs on (see png-encoder.ts), and from what size. */
+export interface ParallelEncode {
+  /** Runs one band's deflate on a worker. */
+  readonly run: DeflateRunner;
+  /** Bands in flight at once. */
+  readonly window: number;
+  /** Smallest image, in pixels, encoded this way; smaller ones go to sharp. */
+  readonly minPixels: number;
+}
+
 /**
- * Encodes a raster straight into `target`, atomically: libvips writes a
+ * Encodes a raster straight into `target`, atomically: the encoder writes a
  * hidden temp file in the same folder, which is renamed over `target` only
  * once complete. On any failure the temp file is removed and `target` is untouched.
+ * With `parallel`, a PNG of at least `minPixels` (no metadata, no resize) is
+ * deflated in bands on the workers; every other output is encoded by sharp.
  */
-export async function encodeToFile(raster: Raster, target: string, options: EncodeOptions, write: WriteOptions = {}): Promise<EncodedInfo> {
+export async function encodeToFile(
+  raster: Raster, target: string, options: EncodeOptions, write: WriteOptions = {}, parallel?: ParallelEncode,
+): Promise<EncodedInfo> {
+  const banded = parallel !== undefined && options.format === 'png' && !options.metadata &&
+    (!options.width || options.width >= raster.width) && raster.width * raster.height >= parallel.minPixels;
+  if (banded) {
+    const bytes = await writeAtomic(target, (tmp) => writePngParallel(raster, tmp, { run: parallel.run, window: parallel.window, signal: write.signal }), write);
+    return { format: 'png', width: raster.width, height: raster.height, bytes };
+  }
   const info = await writeAtomic(target, (tmp) => encoder(raster, options).toFile(tmp), write);
   return { format: options.format, width: info.width, height: info.height, bytes: info.size };
 }

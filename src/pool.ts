@@ -6,6 +6,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { TileResult, TileTask } from './tile-executor.js';
+import type { DeflateResult, DeflateTask } from './png-deflate.js';
 
 /** Options of the tile pool. */
 export interface TilePoolOptions {
@@ -58,6 +59,11 @@ export class TilePool {
     this.times.computeMs += result.computeMs;
     this.times.roundTripMs += performance.now() - start;
     return result;
+  }
+
+  /** Deflates one band of a parallel PNG encode; `task.rgba` is transferred. */
+  async deflate(task: DeflateTask, signal?: AbortSignal): Promise<DeflateResult> {
+    return (await this.#piscina.run(task, { name: 'deflate', transferList: [task.rgba], signal })) as DeflateResult;
   }
 
   /** Tasks waiting for a free worker. */

@@ -7,11 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { gaussianRadius, gaussianTaps, jsGaussianBlur } from '../dist/src/kernels/gaussian.js';
 import { simdAvailable, simdGaussianBlur, simdUnavailable } from '../dist/src/kernels/gaussian-simd.js';
 import type { TileView } from '../dist/src/op.js';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296);
-}
+import { rng } from './fixtures.js';
 
 /** `dst` region and its `src` view (grown by r, clipped to the image) cut from a random image. */
 function region(img: Uint8Array, W: number, H: number, dx: number, dy: number, dw: number, dh: number, r: number): { src: TileView; dst: TileView } {

@@ -5,6 +5,7 @@
 import { Piscina } from 'piscina';
 import { createRegistry, type OpRegistry } from '../src/registry.js';
 import { executeTile, type TileResult, type TileTask } from '../src/tile-executor.js';
+import { deflateBand, type DeflateTask } from '../src/png-deflate.js';
 
 const registries = new Map<string, Promise<OpRegistry>>();
 
@@ -22,14 +23,25 @@ function registryFor(plugins: readonly string[]): Promise<OpRegistry> {
 export default async function processTile(task: TileTask): Promise<TileResult | object> {
   const result = executeTile(task, await registryFor(task.plugins));
   if (!result.buffer) return result;
-  const transfer = [result.buffer];
+  return moving(result, result.buffer);
+}
+
+/** Deflates one band of a parallel PNG encode (piscina task name `deflate`); the deflated bytes are moved back. */
+export function deflate(task: DeflateTask): object {
+  const result = deflateBand(task);
+  return moving(result, result.data);
+}
+
+/** `value`, marked so that piscina transfers `buffer` back instead of cloning it. */
+function moving(value: object, buffer: ArrayBuffer): object {
+  const transfer = [buffer];
   // A Transferable wrapper marked movable by Piscina.move(): the buffer goes back in the transfer list.
   return Piscina.move({
     get [Piscina.transferableSymbol]() {
       return transfer;
     },
     get [Piscina.valueSymbol]() {
-      return result;
+      return value;
     },
   } as never);
 }
