@@ -49,10 +49,10 @@ afterAll(() => {
 describe('npm pack', () => {
   it('holds the built library, workers, CLI and README, and no tests, benchmarks or node_modules', () => {
     expect(existsSync(tarball)).toBe(true);
-    for (const f of ['package.json', 'README.md', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/vite.js', 'dist/src/vite.d.ts', 'dist/workers/tile-worker.js', 'dist/cli/main.js', 'dist/src/kernels/simd/gaussian.wasm']) {
+    for (const f of ['package.json', 'README.md', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/vite.js', 'dist/src/vite.d.ts', 'dist/workers/tile-worker.js', 'dist/cli/main.js', 'dist/src/kernels/simd/gaussian.wasm', 'client.d.ts']) {
       expect(files).toContain(f);
     }
-    const outside = files.filter((f) => !/^(dist\/(src|workers|cli)\/|README\.md$|package\.json$|LICENSE)/.test(f));
+    const outside = files.filter((f) => !/^(dist\/(src|workers|cli)\/|README\.md$|package\.json$|client\.d\.ts$|LICENSE)/.test(f));
     expect(outside).toEqual([]);
     expect(files.filter((f) => /(^|\/)(test|bench|node_modules)\//.test(f))).toEqual([]);
   });
