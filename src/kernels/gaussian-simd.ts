@@ -6,61 +6,18 @@
  *
  * The horizontal pass streams through a ring of 2r + 1 rows, so the module's
  * memory is a few rows wide whatever the tile or image height. Each worker
- * thread instantiates its own module.
+ * thread instantiates its own module (simd.ts).
  */
-import { readFileSync } from 'node:fs';
 import type { TileView } from '../op.js';
 import type { GaussianTaps } from './gaussian.js';
 import { clampedColumns, pixels32 } from './edges.js';
+import { arena, roundUp16, simd } from './simd.js';
 
-/** The part of the WebAssembly API used here (the DOM lib, which declares it, is not in this project's libs). */
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { readonly exports: unknown };
-}
-const { WebAssembly } = globalThis as unknown as { WebAssembly: WasmApi };
-
-interface SimdExports {
-  readonly memory: WasmMemory;
-  horizontal(pad: number, out: number, n: number, taps: number, r: number): void;
-  vertical(rows: number, out: number, n: number, taps: number, r: number): void;
-  heapBase(): number;
-}
-
-/** Why the SIMD kernels are not in use, or undefined when they are. */
-export let simdUnavailable: string | undefined;
-
-function instantiate(): SimdExports | undefined {
-  if (process.env.TILEPIPE_SIMD === '0') {
-    simdUnavailable = 'disabled by TILEPIPE_SIMD=0';
-    return undefined;
-  }
-  try {
-    const bytes = readFileSync(new URL('./simd/gaussian.wasm', import.meta.url));
-    return new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as unknown as SimdExports;
-  } catch (err) {
-    simdUnavailable = err instanceof Error ? err.message : String(err);
-    return undefined;
-  }
-}
-
-const wasm = instantiate();
-
-const roundUp16 = (n: number): number => (n + 15) & ~15;
 const clamp = (v: number, hi: number): number => (v < 0 ? 0 : v > hi ? hi : v);
-
-/** True when `simdGaussianBlur` can run here. */
-export function simdAvailable(): boolean {
-  return wasm !== undefined;
-}
 
 /** Writes the Gaussian-blurred RGBA of `src` into every pixel of `dst`, with the WebAssembly SIMD row kernels. */
 export function simdGaussianBlur(src: TileView, dst: TileView, taps: GaussianTaps): void {
-  const m = wasm!;
+  const m = simd!;
   const r = taps.radius;
   const H = src.imageHeight;
   const dw = dst.width;
@@ -69,16 +26,8 @@ export function simdGaussianBlur(src: TileView, dst: TileView, taps: GaussianTap
   const ring = 2 * r + 1;
   const slotBytes = roundUp16(n) * 2; // u16 values; the kernels write whole 16-value blocks
 
-  // Layout, every block 16-byte aligned: taps | row pointers | padded row | ring of u16 rows | output row.
-  const tapsAt = (m.heapBase() + 15) & ~15;
-  const rowsAt = tapsAt + roundUp16((r + 1) * 4);
-  const padAt = rowsAt + roundUp16(ring * 4);
-  const ringAt = padAt + roundUp16((dw + 2 * r) * 4 + 32);
-  const outAt = ringAt + ring * slotBytes;
-  const end = outAt + roundUp16(n) + 16;
-  const have = m.memory.buffer.byteLength;
-  if (end > have) m.memory.grow(Math.ceil((end - have) / 65536));
-
+  // Scratch in the module's memory: taps | row pointers | padded row | ring of u16 rows | output row.
+  const [tapsAt, rowsAt, padAt, ringAt, outAt] = arena(m, [(r + 1) * 4, ring * 4, (dw + 2 * r) * 4 + 16, ring * slotBytes, n]);
   const mem = m.memory.buffer;
   new Int32Array(mem, tapsAt, r + 1).set(taps.weights);
   const rowPtrs = new Uint32Array(mem, rowsAt, ring);

@@ -6,7 +6,8 @@
  */
 import type { TileView } from '../op.js';
 import { clampedColumns, pixels32 } from './edges.js';
-import { simdAvailable, simdGaussianBlur } from './gaussian-simd.js';
+import { simdGaussianBlur } from './gaussian-simd.js';
+import { simdAvailable } from './simd.js';
 
 /** Half-width of the Gaussian kernel used for `sigma`. */
 export function gaussianRadius(sigma: number): number {

@@ -1,11 +1,13 @@
 import { defineOp, type TileView } from '../op.js';
+import { simdMedian, SIMD_MEDIAN_MAX_RADIUS } from '../kernels/median-simd.js';
+import { simdAvailable } from '../kernels/simd.js';
 
 /**
  * Median filter: each channel becomes the median of the (2r+1)² square around
  * the pixel (the value of rank ((2r+1)² − 1) / 2, 0-based, ascending), edges
  * extended (clamped) — the same as libvips `median` / `sharp.median(2r+1)`.
- * Huang's sliding histograms: one 256-bin histogram per channel slides along
- * each row, the median is tracked incrementally; no sorting, no allocation per pixel.
+ * Runs on WebAssembly SIMD where it loads (kernels/median-simd.ts), else as
+ * Huang's sliding histograms in JavaScript; both give the same bytes.
  */
 export const median = defineOp({
   name: 'median',
@@ -15,10 +17,18 @@ export const median = defineOp({
     radius: { type: 'number', integer: true, min: 1, max: 7, default: 1, description: 'half-width of the square in pixels' },
   },
   radius: ({ radius }) => radius,
-  kernel: (src, dst, { radius }) => medianFilter(src, dst, radius),
+  kernel: (src, dst, { radius }) => {
+    if (simdAvailable() && radius <= SIMD_MEDIAN_MAX_RADIUS) simdMedian(src, dst, radius);
+    else huangMedian(src, dst, radius);
+  },
 });
 
-function medianFilter(src: TileView, dst: TileView, r: number): void {
+/**
+ * The median in JavaScript, by Huang's sliding histograms: one 256-bin
+ * histogram per channel slides along each row, the median is tracked
+ * incrementally; no sorting, no allocation per pixel.
+ */
+export function huangMedian(src: TileView, dst: TileView, r: number): void {
   const W = src.imageWidth;
   const H = src.imageHeight;
   const n = 2 * r + 1;

@@ -1,6 +1,6 @@
 /**
- * WebAssembly SIMD row kernels of the separable Gaussian (AssemblyScript,
- * compiled by `npm run build:wasm` to dist/src/kernels/simd/gaussian.wasm).
+ * WebAssembly SIMD row kernels of the separable Gaussian (AssemblyScript;
+ * part of the module built from index.ts).
  *
  * The arithmetic is exactly that of the JavaScript row kernels in
  * ../gaussian.ts (14-bit weights summing to 2^14, 8 fractional bits kept
@@ -81,9 +81,4 @@ export function vertical(rows: usize, out: usize, n: i32, taps: usize, r: i32): 
     const hi = i16x8.narrow_i32x4_u(i32x4.shr_u(i32x4.add(a2, round), 22), i32x4.shr_u(i32x4.add(a3, round), 22));
     v128.store(out + <usize>i, i8x16.narrow_i16x8_u(lo, hi));
   }
-}
-
-/** First free byte after the module's static data: the caller lays its buffers out from here. */
-export function heapBase(): usize {
-  return __heap_base;
 }

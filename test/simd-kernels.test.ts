@@ -1,11 +1,14 @@
 /**
- * The WebAssembly SIMD Gaussian gives exactly the bytes of the JavaScript
- * one, for any region of any image, any sigma, and any width (including
- * widths that are not a multiple of the 16-value block).
+ * The WebAssembly SIMD kernels give exactly the bytes of the JavaScript ones
+ * (Gaussian, median), for any region of any image, any parameter, and any
+ * width (including widths that are not a multiple of the 16-value block).
  */
 import { describe, expect, it } from 'vitest';
 import { gaussianRadius, gaussianTaps, jsGaussianBlur } from '../dist/src/kernels/gaussian.js';
-import { simdAvailable, simdGaussianBlur, simdUnavailable } from '../dist/src/kernels/gaussian-simd.js';
+import { simdGaussianBlur } from '../dist/src/kernels/gaussian-simd.js';
+import { simdAvailable, simdUnavailable } from '../dist/src/kernels/simd.js';
+import { simdMedian } from '../dist/src/kernels/median-simd.js';
+import { huangMedian } from '../dist/src/ops/median.js';
 import type { TileView } from '../dist/src/op.js';
 import { rng } from './fixtures.js';
 
@@ -20,7 +23,7 @@ function region(img: Uint8Array, W: number, H: number, dx: number, dy: number, d
   return { src, dst };
 }
 
-describe('Gaussian on WebAssembly SIMD', () => {
+describe('WebAssembly SIMD kernels', () => {
   it('loads on this machine (else every blur silently runs the slower JavaScript path)', () => {
     expect(simdUnavailable).toBeUndefined();
     expect(simdAvailable()).toBe(true);
@@ -47,6 +50,26 @@ describe('Gaussian on WebAssembly SIMD', () => {
         }
       }
       expect(compared).toBe(72);
+    });
+  }
+
+  for (const [W, H] of [[97, 61], [5, 33], [700, 17]] as const) {
+    it(`median matches the JavaScript (Huang) kernel byte for byte on random regions of a ${W}×${H} image, radius 1 to 7`, () => {
+      const rand = rng(W * 13 + H);
+      const img = new Uint8Array(W * H * 4);
+      // Few distinct values, so that ties (equal values around the median) are common.
+      for (let i = 0; i < img.length; i++) img[i] = i % 3 === 0 ? ((rand() * 4) | 0) * 60 : (rand() * 256) | 0;
+      for (let r = 1; r <= 7; r++) {
+        for (let k = 0; k < 6; k++) {
+          const dx = (rand() * W) | 0, dy = (rand() * H) | 0;
+          const dw = 1 + ((rand() * (W - dx)) | 0), dh = 1 + ((rand() * (H - dy)) | 0);
+          const { src, dst } = region(img, W, H, dx, dy, dw, dh, r);
+          const js = { ...dst, data: new Uint8Array(dst.data.length) };
+          huangMedian(src, js, r);
+          simdMedian(src, dst, r);
+          expect(Buffer.from(dst.data).equals(Buffer.from(js.data)), `radius ${r}, region ${dx},${dy} ${dw}×${dh}`).toBe(true);
+        }
+      }
     });
   }
 

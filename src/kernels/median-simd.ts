@@ -1,0 +1,44 @@
+/**
+ * The median filter on WebAssembly SIMD (simd/median.ts): each output row
+ * from the 2r + 1 edge-clamped source rows around it, padded with clamped
+ * columns, held in a ring so each source row is padded once. Gives the bytes
+ * of the JavaScript (Huang) median exactly: the median is one value.
+ */
+import type { TileView } from '../op.js';
+import { clampedColumns, pixels32 } from './edges.js';
+import { arena, simd } from './simd.js';
+
+/** Largest radius the SIMD median takes: its counts are bytes, (2r+1)² ≤ 255. */
+export const SIMD_MEDIAN_MAX_RADIUS = 7;
+
+/** Writes the per-channel median of the (2r+1)² square around each pixel of `dst`, read from `src`. */
+export function simdMedian(src: TileView, dst: TileView, r: number): void {
+  const m = simd!;
+  const H = src.imageHeight;
+  const dw = dst.width;
+  const n = 2 * r + 1;
+  const padW = dw + 2 * r;
+  const padBytes = padW * 4 + 16; // the kernel reads whole 16-byte blocks
+  const count = dw * 4;
+  // Scratch: row pointers | ring of n padded rows | output row.
+  const [rowsAt, ringAt, outAt] = arena(m, [n * 4, n * padBytes, count]);
+  const mem = m.memory.buffer;
+  const rowPtrs = new Uint32Array(mem, rowsAt, n);
+  const out8 = new Uint8Array(mem, outAt, count);
+  const src32 = pixels32(src);
+  const colMap = clampedColumns(src, dst, r);
+  const slot = (row: number): number => ringAt + (row % n) * padBytes;
+  const clampRow = (gy: number): number => (gy < 0 ? 0 : gy >= H ? H - 1 : gy);
+  let next = clampRow(dst.y - r); // first source row not yet padded into the ring
+  for (let y = 0; y < dst.height; y++) {
+    const gy = dst.y + y;
+    for (const last = clampRow(gy + r); next <= last; next++) {
+      const row = new Uint32Array(mem, slot(next), padW);
+      const s = (next - src.y) * src.width;
+      for (let i = 0; i < padW; i++) row[i] = src32[s + colMap[i]] ^ 0x80808080; // as the kernel expects
+    }
+    for (let j = 0; j < n; j++) rowPtrs[j] = slot(clampRow(gy - r + j));
+    m.medianRow(rowsAt, outAt, count, n, (n * n - 1) >> 1);
+    dst.data.set(out8, y * count);
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * The WebAssembly SIMD kernel module (simd/index.ts, compiled to
+ * simd/kernels.wasm by the build): loaded once per thread, with a scratch
+ * arena in its memory that the kernel drivers (gaussian-simd.ts,
+ * median-simd.ts) lay their rows out in.
+ */
+import { readFileSync } from 'node:fs';
+
+/** The part of the WebAssembly API used here (the DOM lib, which declares it, is not in this project's libs). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: unknown };
+}
+const { WebAssembly } = globalThis as unknown as { WebAssembly: WasmApi };
+
+/** The module's exports (see simd/gaussian.ts and simd/median.ts for what each computes). */
+export interface SimdKernels {
+  readonly memory: WasmMemory;
+  horizontal(pad: number, out: number, n: number, taps: number, r: number): void;
+  vertical(rows: number, out: number, n: number, taps: number, r: number): void;
+  medianRow(rows: number, out: number, count: number, n: number, rank: number): void;
+  heapBase(): number;
+}
+
+/** Why the SIMD kernels are not in use, or undefined when they are. */
+export let simdUnavailable: string | undefined;
+
+function instantiate(): SimdKernels | undefined {
+  if (process.env.TILEPIPE_SIMD === '0') {
+    simdUnavailable = 'disabled by TILEPIPE_SIMD=0';
+    return undefined;
+  }
+  try {
+    const bytes = readFileSync(new URL('./simd/kernels.wasm', import.meta.url));
+    return new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as SimdKernels;
+  } catch (err) {
+    simdUnavailable = err instanceof Error ? err.message : String(err);
+    return undefined;
+  }
+}
+
+/** The loaded module, or undefined when SIMD kernels cannot run here (the JavaScript kernels run instead). */
+export const simd: SimdKernels | undefined = instantiate();
+
+/** True when the SIMD kernels run here. */
+export function simdAvailable(): boolean {
+  return simd !== undefined;
+}
+
+/** Rounds up to a multiple of 16 bytes (one v128). */
+export const roundUp16 = (n: number): number => (n + 15) & ~15;
+
+/**
+ * Lays out blocks of the given byte sizes in the module's memory, each
+ * 16-byte aligned and followed by 16 bytes of slack (kernels work in whole
+ * v128 blocks), growing the memory if needed; returns their offsets. The
+ * layout is scratch for one kernel call: the next call reuses it.
+ */
+export function arena(m: SimdKernels, sizes: readonly number[]): number[] {
+  let at = roundUp16(m.heapBase());
+  const offsets = sizes.map((size) => {
+    const o = at;
+    at += roundUp16(size) + 16;
+    return o;
+  });
+  const have = m.memory.buffer.byteLength;
+  if (at > have) m.memory.grow(Math.ceil((at - have) / 65536));
+  return offsets;
+}

@@ -1,0 +1,12 @@
+/**
+ * The WebAssembly SIMD kernels, one module (AssemblyScript, compiled by
+ * `npm run build:wasm` to dist/src/kernels/simd/kernels.wasm). Each worker
+ * thread instantiates it once; ../simd.ts lays out its memory.
+ */
+export { horizontal, vertical } from './gaussian';
+export { medianRow } from './median';
+
+/** First free byte after the module's static data: the caller lays its buffers out from here. */
+export function heapBase(): usize {
+  return __heap_base;
+}
