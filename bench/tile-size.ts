@@ -26,7 +26,7 @@ const workers = arg('workers', os.availableParallelism());
 const width = Math.round(Math.sqrt((mp * 1e6 * 4) / 3));
 const height = Math.round((width * 3) / 4);
 const sizes = [64, 128, 256, 384, 512, 768, 1024, 2048];
-const chains = [['invert', 'gamma'], ['blur:sigma=2'], ['sobel', 'grayscale']];
+const chains = [['invert', 'gamma'], ['blur:sigma=2'], ['blur:sigma=2', 'sharpen'], ['median:radius=2'], ['sobel', 'grayscale']];
 
 const pool = new TilePool({ workers });
 const registry = new OpRegistry();

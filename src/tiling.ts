@@ -6,12 +6,14 @@ import type { Rect } from './raster.js';
 
 /**
  * Default tile edge for stages with a neighbourhood op, measured with
- * `bench/tile-size.ts` (README, "Tile size"): ~5 ms tasks on 12 MP (pool
- * overhead ≈ 1.5 % at 0.073 ms per task), and the working set stays in L2.
+ * `bench/tile-size.ts` (README, "Tile size"): with the SIMD kernels a
+ * 768² blur σ=2 task takes ~9.5 ms, so piscina's ~0.1 ms per task is ~1 %,
+ * and the halo of a typical stage adds ~5 % of pixels (15 % at 256).
+ * The kernels stream through a few rows, so larger tiles stay cache-friendly.
  */
-export const DEFAULT_TILE_SIZE = 256;
+export const DEFAULT_TILE_SIZE = 768;
 
-/** Default tile edge for point-only stages: per-pixel work is ~50× cheaper, so tasks must be larger (~9 ms). */
+/** Default tile edge for point-only stages: per-pixel work is cheap, so tasks must be large (~7 ms for a LUT pass). */
 export const POINT_TILE_SIZE = 1024;
 
 /** A tile: the core it produces and the input region (core + halo, clipped) it reads. */
