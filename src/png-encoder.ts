@@ -92,7 +92,7 @@ export async function writePngParallel(raster: Raster, file: string, options: Pa
     ihdr.set([8, channels === 4 ? 6 : 2, 0, 0, 0], 8);
     let size = 0;
     const write = async (b: Uint8Array): Promise<void> => {
-      await fh.write(b);
+      for (let at = 0; at < b.length; ) at += (await fh.write(b, at, b.length - at)).bytesWritten;
       size += b.length;
     };
     await write(SIGNATURE);
