@@ -9,6 +9,8 @@ import { simdGaussianBlur } from '../dist/src/kernels/gaussian-simd.js';
 import { simdAvailable, simdUnavailable } from '../dist/src/kernels/simd.js';
 import { simdMedian } from '../dist/src/kernels/median-simd.js';
 import { huangMedian } from '../dist/src/ops/median.js';
+import { jsMorphology } from '../dist/src/kernels/morphology.js';
+import { simdMorphology } from '../dist/src/kernels/morphology-simd.js';
 import type { TileView } from '../dist/src/op.js';
 import { rng } from './fixtures.js';
 
@@ -68,6 +70,27 @@ describe('WebAssembly SIMD kernels', () => {
           huangMedian(src, js, r);
           simdMedian(src, dst, r);
           expect(Buffer.from(dst.data).equals(Buffer.from(js.data)), `radius ${r}, region ${dx},${dy} ${dw}×${dh}`).toBe(true);
+        }
+      }
+    });
+  }
+
+  for (const [W, H] of [[97, 61], [2, 50], [530, 23]] as const) {
+    it(`dilate/erode match the JavaScript (van Herk) kernel byte for byte on random regions of a ${W}×${H} image`, () => {
+      const rand = rng(W * 17 + H);
+      const img = new Uint8Array(W * H * 4);
+      for (let i = 0; i < img.length; i++) img[i] = (rand() * 256) | 0;
+      for (const r of [1, 2, 3, 7, 12, 50]) {
+        for (const min of [false, true]) {
+          for (let k = 0; k < 4; k++) {
+            const dx = (rand() * W) | 0, dy = (rand() * H) | 0;
+            const dw = 1 + ((rand() * (W - dx)) | 0), dh = 1 + ((rand() * (H - dy)) | 0);
+            const { src, dst } = region(img, W, H, dx, dy, dw, dh, r);
+            const js = { ...dst, data: new Uint8Array(dst.data.length) };
+            jsMorphology(src, js, r, min);
+            simdMorphology(src, dst, r, min);
+            expect(Buffer.from(dst.data).equals(Buffer.from(js.data)), `${min ? 'erode' : 'dilate'} radius ${r}, region ${dx},${dy} ${dw}×${dh}`).toBe(true);
+          }
         }
       }
     });

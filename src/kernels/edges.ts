@@ -23,3 +23,9 @@ export function clampedColumns(src: TileView, dst: TileView, r: number): Int32Ar
 export function pixels32(view: TileView): Uint32Array {
   return new Uint32Array(view.data.buffer, view.data.byteOffset, view.data.length >> 2);
 }
+
+/** Copies source row `row` (global) of `src`, edge-extended through `colMap` (see clampedColumns), into `out`, each pixel XOR `xor`. */
+export function padRow(src32: Uint32Array, src: TileView, row: number, colMap: Int32Array, out: Uint32Array, xor = 0): void {
+  const s = (row - src.y) * src.width;
+  for (let i = 0; i < colMap.length; i++) out[i] = (src32[s + colMap[i]] ^ xor) >>> 0;
+}

@@ -10,8 +10,8 @@
  */
 import type { TileView } from '../op.js';
 import type { GaussianTaps } from './gaussian.js';
-import { clampedColumns, pixels32 } from './edges.js';
-import { arena, roundUp16, simd } from './simd.js';
+import { clampedColumns, padRow, pixels32 } from './edges.js';
+import { arena, roundUp16, simd, streamRows } from './simd.js';
 
 const clamp = (v: number, hi: number): number => (v < 0 ? 0 : v > hi ? hi : v);
 
@@ -21,7 +21,6 @@ export function simdGaussianBlur(src: TileView, dst: TileView, taps: GaussianTap
   const r = taps.radius;
   const H = src.imageHeight;
   const dw = dst.width;
-  const dh = dst.height;
   const n = dw * 4; // values per row
   const ring = 2 * r + 1;
   const slotBytes = roundUp16(n) * 2; // u16 values; the kernels write whole 16-value blocks
@@ -35,27 +34,23 @@ export function simdGaussianBlur(src: TileView, dst: TileView, taps: GaussianTap
   const out8 = new Uint8Array(mem, outAt, n);
 
   const y0 = Math.max(0, dst.y - r);
-  const y1 = Math.min(H - 1, dst.y + dh - 1 + r);
   const src32 = pixels32(src);
   const colMap = clampedColumns(src, dst, r);
-  const padW = dw + 2 * r;
   const slot = (row: number): number => ringAt + ((row - y0) % ring) * slotBytes;
-  let next = y0; // first source row not yet through the horizontal pass
-
-  for (let y = 0; y < dh; y++) {
-    const gy = dst.y + y;
-    const need = Math.min(y1, gy + r);
-    for (; next <= need; next++) {
-      const srow = (next - src.y) * src.width;
-      for (let i = 0; i < padW; i++) pad32[i] = src32[srow + colMap[i]];
-      m.horizontal(padAt, slot(next), n, tapsAt, r);
-    }
-    rowPtrs[0] = slot(gy);
-    for (let t = 1; t <= r; t++) {
-      rowPtrs[2 * t - 1] = slot(clamp(gy - t, H - 1));
-      rowPtrs[2 * t] = slot(clamp(gy + t, H - 1));
-    }
-    m.vertical(rowsAt, outAt, n, tapsAt, r);
-    dst.data.set(out8, y * n);
-  }
+  streamRows(
+    dst, r,
+    (row) => {
+      padRow(src32, src, row, colMap, pad32);
+      m.horizontal(padAt, slot(row), n, tapsAt, r);
+    },
+    (y, gy) => {
+      rowPtrs[0] = slot(gy);
+      for (let t = 1; t <= r; t++) {
+        rowPtrs[2 * t - 1] = slot(clamp(gy - t, H - 1));
+        rowPtrs[2 * t] = slot(clamp(gy + t, H - 1));
+      }
+      m.vertical(rowsAt, outAt, n, tapsAt, r);
+      dst.data.set(out8, y * n);
+    },
+  );
 }

@@ -5,8 +5,8 @@
  * of the JavaScript (Huang) median exactly: the median is one value.
  */
 import type { TileView } from '../op.js';
-import { clampedColumns, pixels32 } from './edges.js';
-import { arena, simd } from './simd.js';
+import { clampedColumns, padRow, pixels32 } from './edges.js';
+import { arena, simd, streamRows } from './simd.js';
 
 /** Largest radius the SIMD median takes: its counts are bytes, (2r+1)² ≤ 255. */
 export const SIMD_MEDIAN_MAX_RADIUS = 7;
@@ -29,16 +29,13 @@ export function simdMedian(src: TileView, dst: TileView, r: number): void {
   const colMap = clampedColumns(src, dst, r);
   const slot = (row: number): number => ringAt + (row % n) * padBytes;
   const clampRow = (gy: number): number => (gy < 0 ? 0 : gy >= H ? H - 1 : gy);
-  let next = clampRow(dst.y - r); // first source row not yet padded into the ring
-  for (let y = 0; y < dst.height; y++) {
-    const gy = dst.y + y;
-    for (const last = clampRow(gy + r); next <= last; next++) {
-      const row = new Uint32Array(mem, slot(next), padW);
-      const s = (next - src.y) * src.width;
-      for (let i = 0; i < padW; i++) row[i] = src32[s + colMap[i]] ^ 0x80808080; // as the kernel expects
-    }
-    for (let j = 0; j < n; j++) rowPtrs[j] = slot(clampRow(gy - r + j));
-    m.medianRow(rowsAt, outAt, count, n, (n * n - 1) >> 1);
-    dst.data.set(out8, y * count);
-  }
+  streamRows(
+    dst, r,
+    (row) => padRow(src32, src, row, colMap, new Uint32Array(mem, slot(row), padW), 0x80808080), // as the kernel expects
+    (y, gy) => {
+      for (let j = 0; j < n; j++) rowPtrs[j] = slot(clampRow(gy - r + j));
+      m.medianRow(rowsAt, outAt, count, n, (n * n - 1) >> 1);
+      dst.data.set(out8, y * count);
+    },
+  );
 }

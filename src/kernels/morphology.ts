@@ -9,6 +9,8 @@
  */
 import type { TileView } from '../op.js';
 import { clampedColumns, pixels32 } from './edges.js';
+import { simdMorphology, SIMD_MORPHOLOGY_MAX_RADIUS } from './morphology-simd.js';
+import { simdAvailable } from './simd.js';
 
 const HI = 0x80808080 | 0;
 const LO = 0x7f7f7f7f;
@@ -53,8 +55,18 @@ function loadRow(src32: Uint32Array, sr: number, colMap: Int32Array, flip: numbe
   for (let i = 0; i < colMap.length; i++) pad[i] = src32[sr + colMap[i]] ^ flip;
 }
 
-/** Writes the per-channel max (`min` false) or min (`min` true) over the (2r+1)² square into every `dst` pixel. */
+/**
+ * Writes the per-channel max (`min` false) or min (`min` true) over the
+ * (2r+1)² square into every `dst` pixel: on WebAssembly SIMD for small radii
+ * (morphology-simd.ts), else in JavaScript. Both give the same bytes.
+ */
 export function morphology(src: TileView, dst: TileView, r: number, min: boolean): void {
+  if (simdAvailable() && r <= SIMD_MORPHOLOGY_MAX_RADIUS) simdMorphology(src, dst, r, min);
+  else jsMorphology(src, dst, r, min);
+}
+
+/** `morphology` in JavaScript: van Herk / Gil-Werman running extremes, O(1) per pixel whatever the radius. */
+export function jsMorphology(src: TileView, dst: TileView, r: number, min: boolean): void {
   const H = src.imageHeight;
   const dw = dst.width;
   const dh = dst.height;

@@ -5,6 +5,7 @@
  * median-simd.ts) lay their rows out in.
  */
 import { readFileSync } from 'node:fs';
+import type { TileView } from '../op.js';
 
 /** The part of the WebAssembly API used here (the DOM lib, which declares it, is not in this project's libs). */
 interface WasmMemory {
@@ -17,12 +18,16 @@ interface WasmApi {
 }
 const { WebAssembly } = globalThis as unknown as { WebAssembly: WasmApi };
 
-/** The module's exports (see simd/gaussian.ts and simd/median.ts for what each computes). */
+/** The module's exports (see simd/gaussian.ts, simd/median.ts and simd/morphology.ts for what each computes). */
 export interface SimdKernels {
   readonly memory: WasmMemory;
   horizontal(pad: number, out: number, n: number, taps: number, r: number): void;
   vertical(rows: number, out: number, n: number, taps: number, r: number): void;
   medianRow(rows: number, out: number, count: number, n: number, rank: number): void;
+  rowMax(pad: number, out: number, count: number, n: number): void;
+  rowMin(pad: number, out: number, count: number, n: number): void;
+  columnMax(rows: number, out: number, count: number, n: number): void;
+  columnMin(rows: number, out: number, count: number, n: number): void;
   heapBase(): number;
 }
 
@@ -70,4 +75,21 @@ export function arena(m: SimdKernels, sizes: readonly number[]): number[] {
   const have = m.memory.buffer.byteLength;
   if (at > have) m.memory.grow(Math.ceil((at - have) / 65536));
   return offsets;
+}
+
+/**
+ * Drives a kernel that streams through a ring of source rows: for each row y
+ * of `dst` (global row gy), first `load(row)` is called, in order, for every
+ * source row up to gy + r (clamped to the image) not loaded yet, then
+ * `emit(y, gy)`. Rows are loaded once each; a ring of 2r + 1 slots indexed by
+ * `row % (2r + 1)` then holds every row that `emit` needs.
+ */
+export function streamRows(dst: TileView, r: number, load: (row: number) => void, emit: (y: number, gy: number) => void): void {
+  const H = dst.imageHeight;
+  let next = Math.max(0, dst.y - r);
+  for (let y = 0; y < dst.height; y++) {
+    const gy = dst.y + y;
+    for (const last = Math.min(H - 1, gy + r); next <= last; next++) load(next);
+    emit(y, gy);
+  }
 }
