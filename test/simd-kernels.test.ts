@@ -11,6 +11,8 @@ import { simdMedian } from '../dist/src/kernels/median-simd.js';
 import { huangMedian } from '../dist/src/ops/median.js';
 import { jsMorphology } from '../dist/src/kernels/morphology.js';
 import { simdMorphology } from '../dist/src/kernels/morphology-simd.js';
+import { simdSobel } from '../dist/src/kernels/sobel-simd.js';
+import { jsSobel } from '../dist/src/ops/sobel.js';
 import type { TileView } from '../dist/src/op.js';
 import { rng } from './fixtures.js';
 
@@ -92,6 +94,35 @@ describe('WebAssembly SIMD kernels', () => {
             expect(Buffer.from(dst.data).equals(Buffer.from(js.data)), `${min ? 'erode' : 'dilate'} radius ${r}, region ${dx},${dy} ${dw}×${dh}`).toBe(true);
           }
         }
+      }
+    });
+  }
+
+  it('sobel: f32 floor(sqrt(q)·0.25 + 0.5), as the SIMD kernel computes it, equals Math.round(Math.sqrt(q) / 4) for every q = Gx² + Gy² ≤ 2·1020²', () => {
+    let mismatches = 0;
+    for (let q = 0; q <= 2 * 1020 * 1020; q++) {
+      const f32 = Math.floor(Math.fround(Math.fround(Math.fround(Math.sqrt(q)) * 0.25) + 0.5));
+      if (f32 !== Math.round(Math.sqrt(q) / 4)) mismatches++;
+    }
+    expect(mismatches).toBe(0);
+  });
+
+  for (const [W, H] of [[97, 61], [1, 30], [403, 19]] as const) {
+    it(`sobel matches the JavaScript kernel byte for byte (R, G, B) on random regions of a ${W}×${H} image`, () => {
+      const rand = rng(W * 19 + H);
+      const img = new Uint8Array(W * H * 4);
+      // Mostly 0 and 255, so magnitudes often saturate at 255.
+      for (let i = 0; i < img.length; i++) img[i] = rand() < 0.8 ? (rand() < 0.5 ? 0 : 255) : (rand() * 256) | 0;
+      for (let k = 0; k < 30; k++) {
+        const dx = (rand() * W) | 0, dy = (rand() * H) | 0;
+        const dw = 1 + ((rand() * (W - dx)) | 0), dh = 1 + ((rand() * (H - dy)) | 0);
+        const { src, dst } = region(img, W, H, dx, dy, dw, dh, 1);
+        const js = { ...dst, data: new Uint8Array(dst.data.length) };
+        jsSobel(src, js);
+        simdSobel(src, dst);
+        // Alpha is the executor's (the op keeps the input's): compare colour only.
+        for (let i = 3; i < dst.data.length; i += 4) dst.data[i] = js.data[i];
+        expect(Buffer.from(dst.data).equals(Buffer.from(js.data)), `region ${dx},${dy} ${dw}×${dh}`).toBe(true);
       }
     });
   }
