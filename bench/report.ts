@@ -235,10 +235,12 @@ export async function writeChart(dir: string, svg: string): Promise<{ svg: strin
   const svgPath = path.join(dir, 'speedup.svg');
   const pngPath = path.join(dir, 'speedup.png');
   await writeFile(svgPath, svg);
+  // Reported relative to the working folder, so saved reports hold no machine's absolute paths.
+  const shown = (p: string): string => path.relative(process.cwd(), p) || p;
   try {
     await sharp(Buffer.from(svg), { density: 144 }).png().toFile(pngPath);
-    return { svg: svgPath, png: pngPath };
+    return { svg: shown(svgPath), png: shown(pngPath) };
   } catch {
-    return { svg: svgPath, png: null };
+    return { svg: shown(svgPath), png: null };
   }
 }

@@ -74,9 +74,11 @@ describe('bench', () => {
       if (N >= 2) expect(Object.keys(w.stages.amdahl.projection)).toEqual(['4', '8', '16', '32']);
     }
 
-    expect(report.chart.svg).toBe(path.join(results, 'speedup.svg'));
-    expect(existsSync(report.chart.svg)).toBe(true);
-    expect(readFileSync(report.chart.svg, 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>$/);
-    if (report.chart.png !== null) expect(existsSync(report.chart.png)).toBe(true);
+    // Chart paths are relative to the working folder (no absolute paths in saved reports).
+    expect(path.isAbsolute(report.chart.svg)).toBe(false);
+    const svg = path.resolve(ROOT, report.chart.svg);
+    expect(svg).toBe(path.join(results, 'speedup.svg'));
+    expect(readFileSync(svg, 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>$/);
+    if (report.chart.png !== null) expect(existsSync(path.resolve(ROOT, report.chart.png))).toBe(true);
   }, 300_000);
 });
