@@ -134,6 +134,7 @@ async function runCommand(program: Command, inputs: string[]): Promise<number> {
     await pipeline.registry(); // plugin load errors are usage errors, before any file
     const summary = await pipeline.run({
       ...o.run,
+      keepFiles: false, // outcomes go out as they happen (onProgress); a 100,000-file run need not keep them all
       signal: controller.signal,
       onPlan: (p) => reporter.plan(p.inputs),
       onProgress: (e) => reporter.file(e),

@@ -53,6 +53,12 @@ export interface RunOptions {
   readonly failOnError?: boolean;
   /** Called once planning is done, before any input is processed. */
   readonly onPlan?: (plan: { readonly inputs: number; readonly todo: number }) => void;
+  /**
+   * Keep every input's outcome in `summary.files` (default true). With false,
+   * only failed inputs are kept (the counts stay complete): for very long runs
+   * whose outcomes are consumed through `onProgress`, as the CLI does.
+   */
+  readonly keepFiles?: boolean;
 }
 
 /** The outcome of one input (the CLI prints these as NDJSON with `--json`). */
@@ -88,7 +94,7 @@ export interface RunSummary {
   readonly aborted: boolean;
   /** Set if the manifest could not be written (outputs are fine; the next run redoes them). */
   readonly manifestError?: string;
-  /** Every input's outcome, in completion order (for srcset / picture markup). */
+  /** Every input's outcome, in completion order (for srcset / picture markup); only the failed ones with `keepFiles: false`. */
   readonly files: FileEvent[];
 }
 
@@ -120,6 +126,9 @@ const pending = (o: OutputSpec): OutputRecord => ({ path: o.path, format: o.form
 export async function runFolder(pipeline: Pipeline, options: RunOptions): Promise<RunSummary> {
   const start = performance.now();
   if (typeof options.outDir !== 'string' || options.outDir === '') throw new ValidationError('outDir is required');
+  if (options.keepFiles !== undefined && typeof options.keepFiles !== 'boolean') {
+    throw new ValidationError(`keepFiles must be true or false, got ${JSON.stringify(options.keepFiles)}`);
+  }
   checkList('formats', options.formats, (f) => (OUTPUT_FORMATS as readonly string[]).includes(f), OUTPUT_FORMATS.join(' | '));
   checkList('widths', options.widths, (w) => Number.isInteger(w) && w >= 1 && w <= 100000, 'integers in [1, 100000]');
   if (options.quality !== undefined && !(Number.isInteger(options.quality) && options.quality >= 1 && options.quality <= 100)) {
@@ -144,8 +153,13 @@ export async function runFolder(pipeline: Pipeline, options: RunOptions): Promis
   setMaxListeners(0, signal);
   let firstError: string | undefined;
   const events: FileEvent[] = [];
+  const counts: Record<FileEvent['status'], number> = { ok: 0, skipped: 0, failed: 0, planned: 0 };
+  let outputs = 0;
+  const keepFiles = options.keepFiles ?? true;
   const emit = (e: FileEvent): void => {
-    events.push(e);
+    counts[e.status]++;
+    if (e.status === 'ok') outputs += e.outputs.length;
+    if (keepFiles || e.status === 'failed') events.push(e);
     options.onProgress?.(e);
     if (e.status === 'failed' && options.failOnError && firstError === undefined) {
       firstError = e.error;
@@ -299,16 +313,15 @@ export async function runFolder(pipeline: Pipeline, options: RunOptions): Promis
   }
   if (firstError !== undefined) throw new Error(firstError);
 
-  const count = (s: FileEvent['status']): number => events.filter((e) => e.status === s).length;
   const wallMs = Math.round(performance.now() - start);
-  const ok = count('ok');
+  const ok = counts.ok;
   return {
     type: 'summary',
     ok,
-    skipped: count('skipped'),
-    failed: count('failed'),
-    planned: count('planned'),
-    outputs: events.filter((e) => e.status === 'ok').reduce((n, e) => n + e.outputs.length, 0),
+    skipped: counts.skipped,
+    failed: counts.failed,
+    planned: counts.planned,
+    outputs,
     megapixels: Math.round(megapixels * 100) / 100,
     wallMs,
     imagesPerSecond: wallMs > 0 ? Math.round((ok / wallMs) * 1e5) / 100 : 0,

@@ -147,6 +147,24 @@ describe('run()', () => {
       await p.close();
     }
   });
+
+  it('keepFiles: false keeps only failed outcomes in summary.files; counts and files on disk are complete', async () => {
+    const input = await folder(3);
+    writeFileSync(path.join(input, 'bad.png'), 'not a png');
+    const out = path.join(tempDir(), 'o');
+    const p = createPipeline({ workers: 1, cacheDir: false });
+    try {
+      const seen: FileEvent[] = [];
+      const s = await p.run({ inputs: [input], outDir: out, ops: ['invert'], keepFiles: false, onProgress: (e) => seen.push(e) });
+      expect(s).toMatchObject({ ok: 3, failed: 1, outputs: 3 });
+      expect(s.files.map((f) => [path.basename(f.input), f.status])).toEqual([['bad.png', 'failed']]);
+      expect(seen).toHaveLength(4);
+      expect(files(out)).toEqual(['img-00.png', 'img-01.png', 'img-02.png']);
+      await expect(p.run({ inputs: [input], outDir: out, keepFiles: 'no' as never })).rejects.toThrow(/keepFiles must be true or false/);
+    } finally {
+      await p.close();
+    }
+  });
 });
 
 describe('variants()', () => {
