@@ -10,16 +10,12 @@
  */
 import type { TileView } from '../op.js';
 import type { GaussianTaps } from './gaussian.js';
-import { clampedColumns, padRow, pixels32 } from './edges.js';
 import { arena, roundUp16, simd, streamRows } from './simd.js';
-
-const clamp = (v: number, hi: number): number => (v < 0 ? 0 : v > hi ? hi : v);
 
 /** Writes the Gaussian-blurred RGBA of `src` into every pixel of `dst`, with the WebAssembly SIMD row kernels. */
 export function simdGaussianBlur(src: TileView, dst: TileView, taps: GaussianTaps): void {
   const m = simd!;
   const r = taps.radius;
-  const H = src.imageHeight;
   const dw = dst.width;
   const n = dw * 4; // values per row
   const ring = 2 * r + 1;
@@ -33,21 +29,18 @@ export function simdGaussianBlur(src: TileView, dst: TileView, taps: GaussianTap
   const pad32 = new Uint32Array(mem, padAt, dw + 2 * r);
   const out8 = new Uint8Array(mem, outAt, n);
 
-  const y0 = Math.max(0, dst.y - r);
-  const src32 = pixels32(src);
-  const colMap = clampedColumns(src, dst, r);
-  const slot = (row: number): number => ringAt + ((row - y0) % ring) * slotBytes;
+  const slot = (row: number): number => ringAt + (row % ring) * slotBytes;
   streamRows(
-    dst, r,
-    (row) => {
-      padRow(src32, src, row, colMap, pad32);
+    src, dst, r,
+    (row, pad) => {
+      pad(pad32);
       m.horizontal(padAt, slot(row), n, tapsAt, r);
     },
-    (y, gy) => {
-      rowPtrs[0] = slot(gy);
+    (y, window) => {
+      rowPtrs[0] = slot(window[r]);
       for (let t = 1; t <= r; t++) {
-        rowPtrs[2 * t - 1] = slot(clamp(gy - t, H - 1));
-        rowPtrs[2 * t] = slot(clamp(gy + t, H - 1));
+        rowPtrs[2 * t - 1] = slot(window[r - t]);
+        rowPtrs[2 * t] = slot(window[r + t]);
       }
       m.vertical(rowsAt, outAt, n, tapsAt, r);
       dst.data.set(out8, y * n);

@@ -5,7 +5,6 @@
  * of the JavaScript (Huang) median exactly: the median is one value.
  */
 import type { TileView } from '../op.js';
-import { clampedColumns, padRow, pixels32 } from './edges.js';
 import { arena, simd, streamRows } from './simd.js';
 
 /** Largest radius the SIMD median takes: its counts are bytes, (2r+1)² ≤ 255. */
@@ -14,7 +13,6 @@ export const SIMD_MEDIAN_MAX_RADIUS = 7;
 /** Writes the per-channel median of the (2r+1)² square around each pixel of `dst`, read from `src`. */
 export function simdMedian(src: TileView, dst: TileView, r: number): void {
   const m = simd!;
-  const H = src.imageHeight;
   const dw = dst.width;
   const n = 2 * r + 1;
   const padW = dw + 2 * r;
@@ -25,15 +23,12 @@ export function simdMedian(src: TileView, dst: TileView, r: number): void {
   const mem = m.memory.buffer;
   const rowPtrs = new Uint32Array(mem, rowsAt, n);
   const out8 = new Uint8Array(mem, outAt, count);
-  const src32 = pixels32(src);
-  const colMap = clampedColumns(src, dst, r);
   const slot = (row: number): number => ringAt + (row % n) * padBytes;
-  const clampRow = (gy: number): number => (gy < 0 ? 0 : gy >= H ? H - 1 : gy);
   streamRows(
-    dst, r,
-    (row) => padRow(src32, src, row, colMap, new Uint32Array(mem, slot(row), padW), 0x80808080), // as the kernel expects
-    (y, gy) => {
-      for (let j = 0; j < n; j++) rowPtrs[j] = slot(clampRow(gy - r + j));
+    src, dst, r,
+    (row, pad) => pad(new Uint32Array(mem, slot(row), padW), 0x80808080), // as the kernel expects
+    (y, window) => {
+      for (let j = 0; j < n; j++) rowPtrs[j] = slot(window[j]);
       m.medianRow(rowsAt, outAt, count, n, (n * n - 1) >> 1);
       dst.data.set(out8, y * count);
     },

@@ -6,7 +6,6 @@
  * JavaScript kernel.
  */
 import type { TileView } from '../op.js';
-import { clampedColumns, padRow, pixels32 } from './edges.js';
 import { arena, simd, streamRows } from './simd.js';
 
 /**
@@ -19,7 +18,6 @@ export const SIMD_MORPHOLOGY_MAX_RADIUS = 50;
 /** Writes the per-channel max (`min` false) or min (`min` true) over the (2r+1)² square into every `dst` pixel. */
 export function simdMorphology(src: TileView, dst: TileView, r: number, min: boolean): void {
   const m = simd!;
-  const H = src.imageHeight;
   const dw = dst.width;
   const n = 2 * r + 1;
   const padW = dw + 2 * r;
@@ -31,20 +29,17 @@ export function simdMorphology(src: TileView, dst: TileView, r: number, min: boo
   const rowPtrs = new Uint32Array(mem, rowsAt, n);
   const pad32 = new Uint32Array(mem, padAt, padW);
   const out8 = new Uint8Array(mem, outAt, count);
-  const src32 = pixels32(src);
-  const colMap = clampedColumns(src, dst, r);
   const rowPass = min ? m.rowMin : m.rowMax;
   const columnPass = min ? m.columnMin : m.columnMax;
   const slot = (row: number): number => ringAt + (row % n) * slotBytes;
-  const clampRow = (gy: number): number => (gy < 0 ? 0 : gy >= H ? H - 1 : gy);
   streamRows(
-    dst, r,
-    (row) => {
-      padRow(src32, src, row, colMap, pad32);
+    src, dst, r,
+    (row, pad) => {
+      pad(pad32);
       rowPass(padAt, slot(row), count, n);
     },
-    (y, gy) => {
-      for (let j = 0; j < n; j++) rowPtrs[j] = slot(clampRow(gy - r + j));
+    (y, window) => {
+      for (let j = 0; j < n; j++) rowPtrs[j] = slot(window[j]);
       columnPass(rowsAt, outAt, count, n);
       dst.data.set(out8, y * count);
     },

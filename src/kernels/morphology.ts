@@ -8,7 +8,7 @@
  * is 255 − max(255 − v), the inversion fused into the copies in and out.
  */
 import type { TileView } from '../op.js';
-import { clampedColumns, pixels32 } from './edges.js';
+import { clampedColumns, padRow, pixels32 } from './edges.js';
 import { simdMorphology, SIMD_MORPHOLOGY_MAX_RADIUS } from './morphology-simd.js';
 import { simdAvailable } from './simd.js';
 
@@ -50,11 +50,6 @@ function runningMax(
   for (let i = 0; i < count; i++) out[o + i] = max4(h[i], g[i + span]);
 }
 
-/** Copies a padded source row (clamped columns `colMap`), XOR `flip`. */
-function loadRow(src32: Uint32Array, sr: number, colMap: Int32Array, flip: number, pad: Uint32Array): void {
-  for (let i = 0; i < colMap.length; i++) pad[i] = src32[sr + colMap[i]] ^ flip;
-}
-
 /**
  * Writes the per-channel max (`min` false) or min (`min` true) over the
  * (2r+1)² square into every `dst` pixel: on WebAssembly SIMD for small radii
@@ -91,7 +86,7 @@ export function jsMorphology(src: TileView, dst: TileView, r: number, min: boole
       continue;
     }
     prev = gy;
-    loadRow(src32, (gy - src.y) * src.width, colMap, flip, pad);
+    padRow(src32, src, gy, colMap, pad, flip);
     runningMax(pad, dw, 1, w, hbuf, j * dw, g, h);
   }
 
