@@ -2,9 +2,12 @@
  * The input side of the I/O stage: asynchronous reads, and decoding with
  * sharp into 8-bit sRGB RGBA with EXIF orientation applied.
  */
-import { readFile } from 'node:fs/promises';
-import sharp from 'sharp';
+import { constants } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import sharp, { type Metadata } from 'sharp';
 import type { OpInstance } from './chain.js';
+import { withDeadline } from './deadline.js';
+import { problemOf } from './inputs.js';
 import type { Raster } from './raster.js';
 import type { SourceMetadata } from './metadata.js';
 
@@ -20,6 +23,10 @@ export interface DecodeOptions {
    * decoding, after EXIF orientation: libvips then shrinks on load.
    */
   readonly onLoad?: OpInstance;
+  /** Stops waiting for the decode when it aborts (the image fails with its reason). */
+  readonly signal?: AbortSignal;
+  /** The header, if already read by {@link probeImage}. */
+  readonly metadata?: Metadata;
 }
 
 /** A decoded image and what is known of its source. */
@@ -33,9 +40,44 @@ export interface DecodedImage {
   readonly pages: number;
 }
 
-/** Reads a whole file asynchronously. */
-export function readInput(path: string): Promise<Buffer> {
-  return readFile(path);
+/**
+ * Opens a file for reading only if it is a regular file. The open does not
+ * block on a FIFO (O_NONBLOCK), so a FIFO or a device among the inputs fails
+ * at once with "not a regular file" instead of hanging the run.
+ */
+export async function openRegularFile(file: string): Promise<FileHandle> {
+  const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const problem = problemOf('', await handle.stat());
+    if (problem) throw new Error(problem);
+    return handle;
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
+}
+
+/** Reads a whole regular file; gives up when `signal` aborts (a read that hangs is abandoned). */
+export async function readInput(file: string, signal?: AbortSignal): Promise<Buffer> {
+  const read = (async () => {
+    const handle = await openRegularFile(file);
+    try {
+      return await handle.readFile({ signal });
+    } finally {
+      await handle.close();
+    }
+  })();
+  return withDeadline(read, signal, 'reading');
+}
+
+/** Reads an encoded image's header (no pixels decoded). */
+export function probeImage(input: Uint8Array, limitInputPixels?: number | false, signal?: AbortSignal): Promise<Metadata> {
+  return withDeadline(sharp(input, { limitInputPixels: limitInputPixels ?? DEFAULT_LIMIT_INPUT_PIXELS, failOn: 'warning' }).metadata(), signal, 'reading the header');
+}
+
+/** The size of an image once EXIF orientation is applied, from its header. */
+export function orientedSize(meta: Metadata): { width: number; height: number } {
+  return meta.autoOrient ?? { width: meta.width ?? 0, height: meta.height ?? 0 };
 }
 
 /**
@@ -54,19 +96,18 @@ export async function decodeImage(input: Uint8Array, options: DecodeOptions = {}
     limitInputPixels: options.limitInputPixels ?? DEFAULT_LIMIT_INPUT_PIXELS,
     failOn: 'warning',
   });
-  const meta = await image.metadata();
+  const meta = options.metadata ?? (await withDeadline(image.metadata(), options.signal, 'reading the header'));
   image.autoOrient();
   const lead = options.onLoad?.def;
   if (lead) {
     if (lead.kind !== 'geometry' || lead.onLoad !== true) throw new Error(`${lead.name} cannot run while decoding`);
-    const size = meta.autoOrient ?? { width: meta.width ?? 0, height: meta.height ?? 0 };
-    lead.apply(image, options.onLoad!.params as never, size);
+    lead.apply(image, options.onLoad!.params as never, orientedSize(meta));
   }
-  const { data, info } = await image
+  const { data, info } = await withDeadline(image
     .toColourspace('srgb')
     .ensureAlpha()
     .raw({ depth: 'uchar' })
-    .toBuffer({ resolveWithObject: true });
+    .toBuffer({ resolveWithObject: true }), options.signal, 'decoding');
   if (info.channels !== 4) throw new Error(`decoded to ${info.channels} channels, expected 4`);
   return {
     raster: { data, width: info.width, height: info.height, hasAlpha: meta.hasAlpha === true },

@@ -102,6 +102,13 @@ export interface GeometryOp<S extends ParamSchema = ParamSchema> extends OpCommo
   /** Adds this operation to a sharp pipeline over the current RGBA raster. */
   apply(image: Sharp, p: Params<S>, size: ImageSize): Sharp;
   /**
+   * The size `apply` will produce from an image of `size`. The pipeline plans
+   * every stage's size from the input's header before decoding, and fails an
+   * image whose chain would exceed the pixel limit, naming the op. An op
+   * without it is assumed to keep the size.
+   */
+  size?(p: Params<S>, size: ImageSize): ImageSize;
+  /**
    * True when `apply` may run inside the decoding pipeline instead (after EXIF
    * orientation, before conversion to 8-bit sRGB RGBA), when it leads the
    * chain: libvips can then shrink on load (JPEG DCT scaling, WebP, …) and

@@ -6,10 +6,13 @@
 import os from 'node:os';
 import { setMaxListeners } from 'node:events';
 import path from 'node:path';
-import sharp from 'sharp';
+import sharp, { type Metadata } from 'sharp';
 import { resolveChain, type OpSpec, type OpInstance } from './chain.js';
 import { Coordinator, type CoordinatorTimes } from './coordinator.js';
-import { decodeImage, readInput, type DecodedImage } from './input.js';
+import { DEFAULT_LIMIT_INPUT_PIXELS, decodeImage, orientedSize, probeImage, readInput, type DecodedImage } from './input.js';
+import { deadlineSignal, withDeadline } from './deadline.js';
+import { MemoryBudget, defaultMemoryBudgetMb, imageBytes } from './memory-budget.js';
+import type { ImageSize } from './op.js';
 import { encodeToBuffer, encodeToFile, formatFromPath, type EncodedInfo, type OutputFormat, type ParallelEncode, OUTPUT_FORMATS } from './output.js';
 import { ValidationError } from './param.js';
 import { planChain, splitOnLoad, type Stage } from './plan.js';
@@ -44,8 +47,26 @@ export interface PipelineOptions {
    * pipelines (default `node_modules/.cache/tilepipe` under the working folder); `false` for none.
    */
   readonly cacheDir?: string | false;
-  /** Milliseconds one image may spend in tile and geometry stages before it fails (its workers are replaced); default: none. */
+  /**
+   * Milliseconds one image may take from read to write (reading, decoding,
+   * tile and geometry stages, encoding) before it fails with "timed out";
+   * its workers are replaced. Default: none.
+   */
   readonly timeout?: number;
+  /**
+   * Memory budget in MB for images in flight: an image is admitted only when
+   * its estimated peak (two rasters of its largest planned size plus its
+   * encoded bytes) fits beside the others'; one larger than the budget runs
+   * alone. Default: half the memory available at start (at least 256 MB).
+   */
+  readonly maxMemoryMb?: number;
+  /**
+   * Memory one worker thread may hold, in MB (default 2048): its JS heap is
+   * capped there, and a worker still holding more after a tile (a plugin
+   * kernel that leaks) fails that image with "worker out of memory" and is
+   * replaced; the batch goes on.
+   */
+  readonly workerMemoryMb?: number;
   /**
    * PNG outputs of at least this many pixels are deflated in bands on all the
    * workers instead of by sharp on one thread (default: 16 000 000 with 4 or
@@ -90,6 +111,7 @@ export interface FileJob {
 /** A written output. */
 export interface WrittenOutput extends EncodedInfo {
   readonly path: string;
+  readonly mtimeMs: number;
 }
 
 /** The outcome for one input of {@link Pipeline.processFiles}. */
@@ -146,6 +168,8 @@ export class Pipeline {
   readonly tileSize: number | undefined;
   /** Bound on images in flight in {@link Pipeline.processFiles}. */
   readonly maxInFlight: number;
+  /** Milliseconds one image may take from read to write, if limited (see {@link PipelineOptions.timeout}). */
+  readonly timeout: number | undefined;
   readonly #limitInputPixels: number | false | undefined;
   readonly #timeout: number | undefined;
   readonly #parallel: ParallelEncode | undefined;
@@ -154,6 +178,7 @@ export class Pipeline {
   readonly #coordinator: Coordinator;
   readonly #registry: Promise<OpRegistry>;
   readonly #cache: OutputCache | undefined;
+  readonly #budget: MemoryBudget;
   readonly #variantsInFlight = new Map<string, Promise<OutputRecord[]>>();
   readonly #times = { readMs: 0, decodeMs: 0, encodeMs: 0, images: 0, inFlight: 0, peakInFlight: 0 };
 
@@ -167,6 +192,8 @@ export class Pipeline {
     }
     this.#limitInputPixels = options.limitInputPixels;
     this.#timeout = options.timeout === undefined ? undefined : checkInt('timeout', options.timeout, 1, 2 ** 31 - 1);
+    this.timeout = this.#timeout;
+    this.#budget = new MemoryBudget(checkInt('maxMemoryMb', options.maxMemoryMb ?? defaultMemoryBudgetMb(), 1, 2 ** 31 - 1));
     this.#plugins = (options.plugins ?? []).map((p) => path.resolve(p));
     // Thread budget: libvips gets one thread per image; parallelism comes from the pool.
     sharp.concurrency(1);
@@ -177,7 +204,10 @@ export class Pipeline {
     this.#cache = options.cacheDir === false ? undefined : new OutputCache(options.cacheDir ?? DEFAULT_CACHE_DIR);
     this.#registry = createRegistry(this.#plugins);
     this.#registry.catch(() => {}); // surfaced by the first call that needs it
-    this.#pool = new TilePool({ workers: this.workers });
+    this.#pool = new TilePool({
+      workers: this.workers,
+      ...(options.workerMemoryMb !== undefined ? { workerMemoryMb: checkInt('workerMemoryMb', options.workerMemoryMb, 16, 1 << 20) } : {}),
+    });
     const minPixels = options.parallelPngMinPixels ?? (this.workers >= PARALLEL_PNG_MIN_WORKERS ? DEFAULT_PARALLEL_PNG_MIN_PIXELS : false);
     if (minPixels !== false) checkInt('parallelPngMinPixels', minPixels, 1, Number.MAX_SAFE_INTEGER);
     this.#parallel = minPixels === false ? undefined : {
@@ -199,26 +229,83 @@ export class Pipeline {
     return { chain, stages: planChain(chain) };
   }
 
-  async #decode(input: Uint8Array, onLoad?: OpInstance): Promise<DecodedImage> {
+  async #decode(input: Uint8Array, onLoad: OpInstance | undefined, metadata: Metadata, signal: AbortSignal | undefined): Promise<DecodedImage> {
     const t = performance.now();
-    const decoded = await decodeImage(input, { limitInputPixels: this.#limitInputPixels, onLoad });
+    const decoded = await decodeImage(input, { limitInputPixels: this.#limitInputPixels, onLoad, metadata, signal });
     this.#times.decodeMs += performance.now() - t;
     return decoded;
   }
 
   /** Decodes `input`, runs the chain, and encodes the result to `format` (default png). */
-  async processBuffer(input: Uint8Array, options: ProcessOptions = {}): Promise<Buffer> {
+  async processBuffer(input: Uint8Array | ArrayBuffer, options: ProcessOptions = {}): Promise<Buffer> {
+    if (!(input instanceof Uint8Array) && !(input instanceof ArrayBuffer)) {
+      throw new ValidationError(`processBuffer takes the encoded image as a Buffer, Uint8Array or ArrayBuffer, got ${typeof input === 'string' ? 'a string (use processFile for paths)' : typeof input}`);
+    }
     const { stages } = await this.plan(options.ops);
     const format = options.format ?? 'png';
     if (!OUTPUT_FORMATS.includes(format)) throw new ValidationError(`format must be one of ${OUTPUT_FORMATS.join(', ')}, got ${JSON.stringify(format)}`);
-    const plan = splitOnLoad(stages);
-    const decoded = await this.#decode(input, plan.onLoad);
-    const raster = await this.#runStages(decoded.raster, plan.stages, options.signal);
-    const t = performance.now();
-    const { data } = await encodeToBuffer(raster, { format, quality: options.quality });
-    this.#times.encodeMs += performance.now() - t;
-    this.#times.images++;
-    return data;
+    const { signal } = options;
+    const bytes = input instanceof ArrayBuffer ? new Uint8Array(input) : input;
+    return this.#withImageSignal(signal, async (imageSignal) => {
+      imageSignal?.throwIfAborted();
+      const plan = splitOnLoad(stages);
+      const meta = await probeImage(bytes, this.#limitInputPixels, imageSignal);
+      this.#checkSizes(orientedSize(meta), plan.onLoad, plan.stages);
+      const decoded = await this.#decode(bytes, plan.onLoad, meta, imageSignal);
+      const raster = await this.#runStages(decoded.raster, plan.stages, imageSignal);
+      imageSignal?.throwIfAborted();
+      const t = performance.now();
+      const { data } = await withDeadline(encodeToBuffer(raster, { format, quality: options.quality }), imageSignal, 'encoding');
+      this.#times.encodeMs += performance.now() - t;
+      this.#times.images++;
+      return data;
+    });
+  }
+
+  /**
+   * Runs `work` under one image's signal: the caller's, plus the pipeline's
+   * timeout. A rejection caused by either becomes that signal's reason (the
+   * caller's own, or "timed out after N ms ...").
+   */
+  async #withImageSignal<T>(signal: AbortSignal | undefined, work: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+    const deadline = this.#timeout === undefined ? undefined : deadlineSignal(this.#timeout);
+    const sources = [signal, deadline?.signal].filter((s): s is AbortSignal => s !== undefined);
+    const imageSignal = sources.length === 0 ? undefined : sources.length === 1 ? sources[0] : AbortSignal.any(sources);
+    if (imageSignal) setMaxListeners(0, imageSignal); // every tile in flight listens to it
+    try {
+      return await work(imageSignal);
+    } catch (err) {
+      if (signal?.aborted) throw signal.reason;
+      if (deadline?.signal.aborted) {
+        const reason = deadline.signal.reason as Error;
+        throw err instanceof Error && err.message.startsWith(reason.message) ? err : new Error(`${reason.message} while processing`);
+      }
+      throw err;
+    } finally {
+      deadline?.clear();
+    }
+  }
+
+  /**
+   * Checks the size every stage will produce, planned from the header, against
+   * the pixel limit: a tiny input that a geometry op would blow up fails before
+   * any memory is spent, naming the op. Returns the largest planned size.
+   */
+  #checkSizes(input: ImageSize, onLoad: OpInstance | undefined, stages: readonly Stage[]): number {
+    const limit = this.#limitInputPixels === undefined ? DEFAULT_LIMIT_INPUT_PIXELS : this.#limitInputPixels;
+    let size = input;
+    let largest = size.width * size.height;
+    const ops = [...(onLoad ? [onLoad] : []), ...stages.flatMap((s) => (s.kind === 'geometry' ? s.ops : []))];
+    for (const inst of ops) {
+      if (inst.def.kind !== 'geometry' || !inst.def.size) continue;
+      size = inst.def.size(inst.params as never, size);
+      const pixels = size.width * size.height;
+      largest = Math.max(largest, pixels);
+      if (limit !== false && pixels > limit) {
+        throw new Error(`${inst.def.name} would make the image ${size.width}x${size.height} (${(pixels / 1e6).toFixed(0)} MP), over the pixel limit of ${limit} (limitInputPixels)`);
+      }
+    }
+    return largest;
   }
 
   /** Reads `input`, runs the chain and writes `output` atomically (format from its extension unless given). */
@@ -230,50 +317,49 @@ export class Pipeline {
     return written;
   }
 
-  /**
-   * Runs the stages under a per-image signal (the caller's, plus the timeout),
-   * failing the image if it exceeds the pipeline's timeout.
-   */
+  /** Runs the stages; a failure caused by the signal becomes the signal's reason. */
   async #runStages(raster: Raster, stages: readonly Stage[], signal?: AbortSignal): Promise<Raster> {
-    const timer = this.#timeout === undefined ? undefined : AbortSignal.timeout(this.#timeout);
-    const sources = [signal, timer].filter((s): s is AbortSignal => s !== undefined);
-    if (sources.length === 0) return this.#coordinator.run(raster, stages);
-    const imageSignal = AbortSignal.any(sources);
-    setMaxListeners(0, imageSignal); // every tile in flight listens to it
     try {
-      return await this.#coordinator.run(raster, stages, imageSignal);
+      return await this.#coordinator.run(raster, stages, signal);
     } catch (err) {
-      if (timer?.aborted && !signal?.aborted) throw new Error(`timed out after ${this.#timeout} ms`);
+      if (signal?.aborted) throw signal.reason;
       throw err;
     }
   }
 
   async #processJob(job: FileJob, stages: readonly Stage[], signal?: AbortSignal, onEvent?: (e: PipelineEvent) => void): Promise<{ outputs: WrittenOutput[]; warning?: string }> {
-    let t = performance.now();
-    let bytes: Buffer | undefined = await readInput(job.input);
-    this.#times.readMs += performance.now() - t;
-    signal?.throwIfAborted();
-    const plan = splitOnLoad(stages);
-    const decoded = await this.#decode(bytes, plan.onLoad);
-    bytes = undefined; // the encoded input is not needed once decoded
-    onEvent?.({ type: 'decoded', input: job.input, width: decoded.raster.width, height: decoded.raster.height });
-    try {
-      const raster = await this.#runStages(decoded.raster, plan.stages, signal);
-      const written: WrittenOutput[] = [];
-      for (const out of job.outputs) {
-        signal?.throwIfAborted();
-        t = performance.now();
-        const metadata = out.keepMetadata ? decoded.metadata : undefined;
-        const info = await encodeToFile(raster, out.path, { ...out, metadata }, { signal, within: out.within }, this.#parallel);
-        this.#times.encodeMs += performance.now() - t;
-        written.push({ ...info, path: out.path });
+    return this.#withImageSignal(signal, async (imageSignal) => {
+      let t = performance.now();
+      let bytes: Buffer | undefined = await readInput(job.input, imageSignal);
+      this.#times.readMs += performance.now() - t;
+      imageSignal?.throwIfAborted();
+      const plan = splitOnLoad(stages);
+      const meta = await probeImage(bytes, this.#limitInputPixels, imageSignal);
+      const largest = this.#checkSizes(orientedSize(meta), plan.onLoad, plan.stages);
+      const release = await this.#budget.acquire(imageBytes(largest, bytes.length), imageSignal);
+      let decoded: DecodedImage | undefined;
+      try {
+        decoded = await this.#decode(bytes, plan.onLoad, meta, imageSignal);
+        bytes = undefined; // the encoded input is not needed once decoded
+        onEvent?.({ type: 'decoded', input: job.input, width: decoded.raster.width, height: decoded.raster.height });
+        const raster = await this.#runStages(decoded.raster, plan.stages, imageSignal);
+        const written: WrittenOutput[] = [];
+        for (const out of job.outputs) {
+          imageSignal?.throwIfAborted();
+          t = performance.now();
+          const metadata = out.keepMetadata ? decoded.metadata : undefined;
+          const info = await encodeToFile(raster, out.path, { ...out, metadata }, { signal: imageSignal, within: out.within }, this.#parallel);
+          this.#times.encodeMs += performance.now() - t;
+          written.push({ ...info, path: out.path });
+        }
+        this.#times.images++;
+        const warning = decoded.pages > 1 ? `${job.input}: ${decoded.pages} frames/pages; only the first was processed` : undefined;
+        return { outputs: written, ...(warning ? { warning } : {}) };
+      } finally {
+        release();
+        if (decoded) onEvent?.({ type: 'released', input: job.input });
       }
-      this.#times.images++;
-      const warning = decoded.pages > 1 ? `${job.input}: ${decoded.pages} frames/pages; only the first was processed` : undefined;
-      return { outputs: written, ...(warning ? { warning } : {}) };
-    } finally {
-      onEvent?.({ type: 'released', input: job.input });
-    }
+    });
   }
 
   /**

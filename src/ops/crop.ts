@@ -16,6 +16,7 @@ export const crop = defineOp({
     width: { type: 'number', integer: true, min: 1, max: 100000, description: 'width in pixels' },
     height: { type: 'number', integer: true, min: 1, max: 100000, description: 'height in pixels' },
   },
+  size: ({ width, height }) => ({ width, height }),
   apply(image, { left, top, width, height }, size) {
     if (left + width > size.width || top + height > size.height) {
       throw new Error(

@@ -25,6 +25,7 @@ export const extend = defineOp({
       throw new ValidationError('extend: give at least one of "top", "right", "bottom", "left" (an integer in [1, 100000])');
     }
   },
+  size: ({ top, right, bottom, left }, { width, height }) => ({ width: width + left + right, height: height + top + bottom }),
   apply: (image, { top, right, bottom, left, mode, background }) =>
     image.extend({ top, right, bottom, left, extendWith: mode, background: sharpColour(background) }),
 });

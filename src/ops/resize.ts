@@ -20,6 +20,19 @@ export const resize = defineOp({
   check({ width, height }) {
     if (width === 0 && height === 0) throw new ValidationError('resize: give "width" or "height" (an integer in [1, 100000])');
   },
+  size({ width, height, fit, enlarge }, src) {
+    const sx = width ? width / src.width : undefined;
+    const sy = height ? height / src.height : undefined;
+    let w: number;
+    let h: number;
+    if (sx !== undefined && sy !== undefined && (fit === 'cover' || fit === 'contain' || fit === 'fill')) {
+      [w, h] = [width, height];
+    } else {
+      const scale = sx === undefined ? sy! : sy === undefined ? sx : fit === 'outside' ? Math.max(sx, sy) : Math.min(sx, sy);
+      [w, h] = [Math.max(1, Math.round(src.width * scale)), Math.max(1, Math.round(src.height * scale))];
+    }
+    return !enlarge && (w > src.width || h > src.height) ? src : { width: w, height: h };
+  },
   apply: (image, { width, height, fit, kernel, enlarge }) =>
     image.resize({
       width: width || undefined, height: height || undefined, fit, kernel,

@@ -46,5 +46,12 @@ export const rotate = defineOp({
     angle: { type: 'number', min: -360, max: 360, description: 'clockwise angle in degrees (negative: anticlockwise)' },
     background: backgroundParam,
   },
+  size({ angle }, { width, height }) {
+    if (angle % 90 === 0) return Math.abs(angle % 180) === 90 ? { width: height, height: width } : { width, height };
+    const rad = (angle * Math.PI) / 180;
+    const c = Math.abs(Math.cos(rad));
+    const s = Math.abs(Math.sin(rad));
+    return { width: Math.ceil(width * c + height * s), height: Math.ceil(width * s + height * c) };
+  },
   apply: (image, { angle, background }) => image.rotate(angle, { background: premultipliedInk(background) }),
 });
