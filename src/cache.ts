@@ -20,6 +20,8 @@ export interface OutputRecord {
   readonly width?: number;
   readonly height?: number;
   readonly bytes?: number;
+  /** Modification time of the written file (ms), once it exists. */
+  readonly mtimeMs?: number;
 }
 
 /** What shapes one output besides the chain. */
@@ -67,9 +69,9 @@ export class OutputCache {
   }
 
   /** Copies a cached output to `target` (atomically) and returns its record there. */
-  async restore(key: string, format: OutputFormat, target: string, options: WriteOptions = {}): Promise<OutputRecord> {
+  async restore(key: string, format: OutputFormat, target: string, options: WriteOptions = {}): Promise<OutputRecord & { readonly bytes: number; readonly mtimeMs: number }> {
     const cached = await recordOf(this.pathOf(key, format), format);
-    await writeAtomic(target, (tmp) => copyFile(cached.path, tmp), options);
-    return { ...cached, path: target };
+    const { size, mtimeMs } = await writeAtomic(target, (tmp) => copyFile(cached.path, tmp), options);
+    return { ...cached, path: target, bytes: size, mtimeMs };
   }
 }

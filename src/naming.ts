@@ -6,7 +6,7 @@ import path from 'node:path';
 import { ValidationError } from './param.js';
 
 /** Placeholders a name template may use. */
-export const NAME_FIELDS = ['dir', 'name', 'ext', 'width', 'format', 'hash'] as const;
+export const NAME_FIELDS = ['dir', 'name', 'ext', 'srcext', 'width', 'format', 'hash'] as const;
 
 /** Values for one rendering of a template. */
 export interface NameFields {
@@ -16,6 +16,8 @@ export interface NameFields {
   readonly name: string;
   /** Extension of the output format (`jpg`, `png`, ...). */
   readonly ext: string;
+  /** Extension of the input file as it is spelled, without the dot (`JPG`, `gif`, ...; empty if none). */
+  readonly srcext: string;
   /** The variant width, if any. */
   readonly width?: number;
   /** Output format name (`jpeg`, `png`, ...). */

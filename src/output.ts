@@ -2,9 +2,12 @@
  * The output side of the I/O stage: encoding with sharp, and atomic writes
  * (a temp file in the target's folder, then rename).
  */
-import { mkdir, realpath, rename, unlink } from 'node:fs/promises';
+import { mkdir, readdir, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { processAlive } from './process-alive.js';
+import os from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { withDeadline } from './deadline.js';
 import sharp, { type Sharp } from 'sharp';
 import type { Raster } from './raster.js';
 import { ValidationError } from './param.js';
@@ -55,6 +58,8 @@ export interface EncodedInfo {
   readonly width: number;
   readonly height: number;
   readonly bytes: number;
+  /** Modification time of the written file (ms), as the manifest records it; absent for in-memory encodes. */
+  readonly mtimeMs?: number;
 }
 
 /**
@@ -108,21 +113,43 @@ export interface ParallelEncode {
  */
 export async function encodeToFile(
   raster: Raster, target: string, options: EncodeOptions, write: WriteOptions = {}, parallel?: ParallelEncode,
-): Promise<EncodedInfo> {
+): Promise<EncodedInfo & { readonly mtimeMs: number }> {
   const banded = parallel !== undefined && options.format === 'png' && !options.metadata &&
     (!options.width || options.width >= raster.width) && raster.width * raster.height >= parallel.minPixels;
   if (banded) {
-    const bytes = await writeAtomic(target, (tmp) => writePngParallel(raster, tmp, { run: parallel.run, window: parallel.window, signal: write.signal }), write);
-    return { format: 'png', width: raster.width, height: raster.height, bytes };
+    const { value: bytes, mtimeMs } = await writeAtomic(target, (tmp) => writePngParallel(raster, tmp, { run: parallel.run, window: parallel.window, signal: write.signal }), write);
+    return { format: 'png', width: raster.width, height: raster.height, bytes, mtimeMs };
   }
-  const info = await writeAtomic(target, (tmp) => encoder(raster, options).toFile(tmp), write);
-  return { format: options.format, width: info.width, height: info.height, bytes: info.size };
+  const { value: info, mtimeMs } = await writeAtomic(target, (tmp) => encoder(raster, options).toFile(tmp), write);
+  return { format: options.format, width: info.width, height: info.height, bytes: info.size, mtimeMs };
 }
 
-/** The temp-file name used while writing `target`: hidden, unique, in the same folder. */
+/** This machine's tag in temp-file names: temp files are only swept by processes of the machine that made them. */
+export const HOST_TAG = createHash('sha256').update(os.hostname()).digest('hex').slice(0, 8);
+
+/** Matches a temp-file name; groups: host tag, pid. */
+export const TEMP_NAME_RE = /\.tilepipe-tmp-([0-9a-f]{8})-(\d+)-[0-9a-f]+$/;
+
+/**
+ * Removes the temp files in `dir` that processes of this machine left when
+ * they died (SIGKILL, power loss); those of live processes, and of other
+ * machines sharing the folder, are kept. Returns how many were removed.
+ */
+export async function removeStaleTemps(dir: string): Promise<number> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  let removed = 0;
+  for (const name of names) {
+    const m = TEMP_NAME_RE.exec(name);
+    if (!m || m[1] !== HOST_TAG || processAlive(Number(m[2]))) continue;
+    await unlink(path.join(dir, name)).then(() => removed++, () => {});
+  }
+  return removed;
+}
+
+/** The temp-file name used while writing `target`: hidden, unique, in the same folder, naming this host and process. */
 export function tempPathFor(target: string): string {
   const dir = path.dirname(target);
-  return path.join(dir, `.${path.basename(target)}.tilepipe-tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  return path.join(dir, `.${path.basename(target)}.tilepipe-tmp-${HOST_TAG}-${process.pid}-${randomBytes(4).toString('hex')}`);
 }
 
 /** Options of {@link writeAtomic}. */
@@ -161,24 +188,41 @@ async function checkWithin(root: string, dir: string): Promise<void> {
   }
 }
 
+/** What {@link writeAtomic} wrote: the writer's result, and the file's size and modification time. */
+export interface AtomicWrite<T> {
+  readonly value: T;
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
 /**
  * Runs `write(tmp)` and renames `tmp` to `target`; removes `tmp` if anything
- * fails, or if the signal was aborted meanwhile (then `target` is not touched).
+ * fails, or if the signal aborts meanwhile (then `target` is not touched, and
+ * a writer still running is abandoned and its temp file removed once it
+ * ends). The size and mtime are those of the file renamed into place, read
+ * before the rename, so they describe this write even if another process
+ * replaces `target` right after.
  */
-export async function writeAtomic<T>(target: string, write: (tmp: string) => Promise<T>, options: WriteOptions = {}): Promise<T> {
+export async function writeAtomic<T>(target: string, write: (tmp: string) => Promise<T>, options: WriteOptions = {}): Promise<AtomicWrite<T>> {
   const { signal, within } = options;
   const dir = path.dirname(target);
   if (within) await checkWithin(within, dir); // before mkdir, which would follow a link
   await mkdir(dir, { recursive: true });
   if (within) await checkWithin(within, dir);
   const tmp = tempPathFor(target);
+  const removeTmp = (): Promise<void> => unlink(tmp).catch(() => {});
+  let work: Promise<T> | undefined;
   try {
-    const result = await write(tmp);
     signal?.throwIfAborted();
+    work = write(tmp);
+    const value = await withDeadline(work, signal, 'writing');
+    signal?.throwIfAborted();
+    const s = await stat(tmp);
     await rename(tmp, target);
-    return result;
+    return { value, size: s.size, mtimeMs: s.mtimeMs };
   } catch (err) {
-    await unlink(tmp).catch(() => {});
+    await removeTmp();
+    work?.then(removeTmp, removeTmp); // an abandoned writer may create the file after this
     throw err;
   }
 }

@@ -4,14 +4,14 @@
  * incremental manifest. The CLI and build tools both call this through
  * `Pipeline.run()`.
  */
-import { copyFile } from 'node:fs/promises';
+import { copyFile, mkdir, unlink, writeFile } from 'node:fs/promises';
 import { setMaxListeners } from 'node:events';
 import path from 'node:path';
 import { formatOp, type OpSpec } from './chain.js';
 import { expandInputs, type InputFile } from './inputs.js';
 import { MANIFEST_NAME, Manifest, hashFile, keyOf, type ManifestEntry } from './manifest.js';
 import { checkTemplate, defaultTemplate, renderName } from './naming.js';
-import { FORMAT_EXTENSION, OUTPUT_FORMATS, formatFromPath, writeAtomic, type OutputFormat } from './output.js';
+import { FORMAT_EXTENSION, OUTPUT_FORMATS, formatFromPath, removeStaleTemps, tempPathFor, writeAtomic, type OutputFormat } from './output.js';
 import { outputKey, type OutputRecord } from './cache.js';
 import { ValidationError } from './param.js';
 import type { OutputSpec, Pipeline } from './pipeline.js';
@@ -114,6 +114,9 @@ interface PlannedInput {
   readonly keys: string[];
 }
 
+/** The record of an output that exists: its size and modification time as written (the manifest checks both). */
+type WrittenRecord = OutputRecord & { readonly bytes: number; readonly mtimeMs: number };
+
 const pending = (o: OutputSpec): OutputRecord => ({ path: o.path, format: o.format, ...(o.width ? { width: o.width } : {}) });
 
 /**
@@ -143,8 +146,9 @@ export async function runFolder(pipeline: Pipeline, options: RunOptions): Promis
   const cwd = options.cwd ?? process.cwd();
   const outDir = path.resolve(cwd, options.outDir);
   const manifest = await Manifest.load(outDir);
-  // Files this tool wrote into the out-dir are outputs, not inputs (an out-dir inside an input folder).
-  const files = (await expandInputs(options.inputs, { cwd, followSymlinks: options.followSymlinks }))
+  // Files this tool wrote into the out-dir are outputs, not inputs: an out-dir inside an input
+  // folder is not walked, and outputs the manifest lists are left out wherever they are.
+  const files = (await expandInputs(options.inputs, { cwd, followSymlinks: options.followSymlinks, exclude: options.inPlace ? [] : [outDir] }))
     .filter((f) => options.inPlace || !manifest.has(f.path));
 
   // failOnError stops the run at the first failure.
@@ -175,12 +179,18 @@ export async function runFolder(pipeline: Pipeline, options: RunOptions): Promis
   const unreadable: Array<{ file: InputFile; error: string }> = [];
   const hashes = new Map<string, string>();
   await runBounded(files, 8, async (file) => {
-    try {
-      hashes.set(file.path, await hashFile(file.path));
-    } catch (err) {
-      unreadable.push({ file, error: `${file.path}: cannot read: ${(err as Error).message}` });
+    if (file.problem) {
+      unreadable.push({ file, error: `${file.path}: ${file.problem}` });
+      return;
     }
-  });
+    const deadline = pipeline.timeout === undefined ? undefined : AbortSignal.timeout(pipeline.timeout);
+    try {
+      hashes.set(file.path, await hashFile(file.path, deadline));
+    } catch (err) {
+      const reason = deadline?.aborted ? `timed out after ${pipeline.timeout} ms while hashing` : (err as Error).message;
+      unreadable.push({ file, error: `${file.path}: cannot read: ${reason}` });
+    }
+  }, signal);
   for (const file of files) {
     const hash = hashes.get(file.path);
     if (hash === undefined) continue;
@@ -188,10 +198,15 @@ export async function runFolder(pipeline: Pipeline, options: RunOptions): Promis
     const outputs: OutputSpec[] = [];
     for (const width of widths) {
       for (const format of options.formats ?? [formatFromPath(file.path) ?? 'png']) {
-        const target = renderName(template, { dir: parsed.dir, name: parsed.name, ext: FORMAT_EXTENSION[format], width, format, hash: hash.slice(0, 8) }, outDir);
+        const srcext = parsed.ext.slice(1);
+        const target = renderName(template, { dir: parsed.dir, name: parsed.name, ext: FORMAT_EXTENSION[format], srcext, width, format, hash: hash.slice(0, 8) }, outDir);
         if (target === manifestPath) throw new ValidationError(`${file.path} would be written over the manifest ${target}`);
         const other = owner.get(target);
-        if (other !== undefined) throw new ValidationError(`${other} and ${file.path} would both write ${target}`);
+        if (other !== undefined) {
+          throw new ValidationError(
+            `${other} and ${file.path} would both write ${target}; keep both with a name template that tells them apart, e.g. --name '{dir}/{name}-{srcext}.{ext}'`,
+          );
+        }
         if (inputPaths.has(target) && !(options.inPlace && target === file.path)) {
           throw new ValidationError(`${file.path} would overwrite the input ${target}${options.inPlace ? '' : ' (use --in-place to replace inputs)'}`);
         }
@@ -207,7 +222,7 @@ export async function runFolder(pipeline: Pipeline, options: RunOptions): Promis
   // Up to date per the manifest: skipped, with what the manifest recorded.
   const todo: PlannedInput[] = [];
   for (const item of planned) {
-    const sizes = options.force ? [] : await Promise.all(item.outputs.map((o) => manifest.upToDate(o.path, item.entry)));
+    const sizes = options.force ? [] : await Promise.all(item.outputs.map((o) => manifest.upToDate(o.path, item.entry, o.path === item.file.path)));
     if (!options.force && sizes.every(Boolean)) {
       emit({ type: 'file', input: item.file.path, outputs: item.outputs.map((o, i) => ({ ...pending(o), ...sizes[i] })), status: 'skipped', ms: 0 });
     } else {
@@ -219,19 +234,19 @@ export async function runFolder(pipeline: Pipeline, options: RunOptions): Promis
 
   let megapixels = 0;
   let manifestError: string | undefined;
-  const done = (item: PlannedInput, records: OutputRecord[], from: FileEvent['from'], t0: number, warning?: string): void => {
-    records.forEach((r, i) => manifest.record(r.path, item.entry, { width: r.width, height: r.height, bytes: r.bytes }));
+  const done = (item: PlannedInput, records: WrittenRecord[], from: FileEvent['from'], t0: number, warning?: string): void => {
+    for (const r of records) manifest.record(r.path, item.entry, { width: r.width, height: r.height, bytes: r.bytes, mtimeMs: r.mtimeMs });
     emit({ type: 'file', input: item.file.path, outputs: records, status: 'ok', ...(from ? { from } : {}), ...(warning ? { warning } : {}), ms: Math.round(performance.now() - t0) });
   };
   const failed = (item: PlannedInput, error: string, t0: number): void =>
     emit({ type: 'file', input: item.file.path, outputs: item.outputs.map(pending), status: 'failed', error, ms: Math.round(performance.now() - t0) });
   /** Copies item's outputs from the cache, or from another item's finished outputs: the records, or the reason it failed. */
-  const copyOutputs = async (item: PlannedInput, from?: OutputRecord[]): Promise<OutputRecord[] | Error> => {
+  const copyOutputs = async (item: PlannedInput, from?: WrittenRecord[]): Promise<WrittenRecord[] | Error> => {
     try {
       return await Promise.all(item.outputs.map(async (o, i) => {
         if (from) {
-          await writeAtomic(o.path, (tmp) => copyFile(from[i].path, tmp), { signal, within: outDir });
-          return { ...from[i], path: o.path };
+          const { size, mtimeMs } = await writeAtomic(o.path, (tmp) => copyFile(from[i].path, tmp), { signal, within: outDir });
+          return { ...from[i], path: o.path, bytes: size, mtimeMs };
         }
         return cache!.restore(item.keys[i], o.format, o.path, { signal, within: outDir });
       }));
@@ -239,11 +254,16 @@ export async function runFolder(pipeline: Pipeline, options: RunOptions): Promis
       return err instanceof Error ? err : new Error(String(err));
     }
   };
-  const copied = (item: PlannedInput, result: OutputRecord[] | Error, from: FileEvent['from'], t0: number): void => {
+  const copied = (item: PlannedInput, result: WrittenRecord[] | Error, from: FileEvent['from'], t0: number): void => {
     if (!(result instanceof Error)) done(item, result, from, t0);
     else if (!signal.aborted) failed(item, `${item.file.path}: ${result.message.split('\n')[0]}`, t0);
   };
 
+  if (!options.dryRun && todo.length > 0) {
+    await checkWritable(outDir);
+    // Temp files of runs that were killed here: removed once per folder this run writes into.
+    for (const dir of new Set(todo.flatMap((t) => t.outputs.map((o) => path.dirname(o.path))))) await removeStaleTemps(dir);
+  }
   if (options.dryRun) {
     for (const item of todo) emit({ type: 'file', input: item.file.path, outputs: item.outputs.map(pending), status: 'planned', ms: 0 });
   } else if (todo.length > 0) {
@@ -271,7 +291,6 @@ export async function runFolder(pipeline: Pipeline, options: RunOptions): Promis
     const copies: Promise<void>[] = [];
     // Followers of a failed leader are processed on their own: the failure may be the leader's output's.
     const orphans: PlannedInput[] = [];
-    let sinceSave = 0;
     const process = (items: PlannedInput[]) =>
       pipeline.processFiles(items.map((t) => ({ input: t.file.path, outputs: t.outputs })), {
         ops: options.ops,
@@ -293,10 +312,6 @@ export async function runFolder(pipeline: Pipeline, options: RunOptions): Promis
           } else {
             failed(item, r.error ?? `${r.input}: failed`, t0);
             orphans.push(...followers);
-          }
-          if (++sinceSave >= 100) {
-            sinceSave = 0;
-            void manifest.save().catch(() => {});
           }
         },
       });
@@ -329,4 +344,24 @@ export async function runFolder(pipeline: Pipeline, options: RunOptions): Promis
     ...(manifestError ? { manifestError } : {}),
     files: events,
   };
+}
+
+/**
+ * Fails the run up front, naming the real cause, if nothing can be written in
+ * `outDir` (read-only folder or file system, no permission, a file in the way).
+ */
+async function checkWritable(outDir: string): Promise<void> {
+  const probe = tempPathFor(path.join(outDir, 'write-check'));
+  try {
+    await mkdir(outDir, { recursive: true });
+    await writeFile(probe, '');
+    await unlink(probe);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const why = e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied'
+      : e.code === 'EROFS' ? 'read-only file system'
+      : e.code === 'ENOTDIR' || e.code === 'EEXIST' ? 'a file is in the way'
+      : e.message;
+    throw new ValidationError(`cannot write to the out-dir ${outDir}: ${why} (${e.code ?? 'error'} on ${e.path ?? outDir})`);
+  }
 }
