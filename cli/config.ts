@@ -29,13 +29,14 @@ export interface CliSettings {
   keepMetadata?: boolean;
   followSymlinks?: boolean;
   timeout?: number | string;
+  memory?: number | string;
   cacheDir?: string;
   inPlace?: boolean;
 }
 
 const KEYS = [
   'inputs', 'outDir', 'ops', 'format', 'width', 'quality', 'name', 'workers', 'tileSize', 'maxInFlight',
-  'limitInputPixels', 'plugins', 'force', 'dryRun', 'json', 'quiet', 'color', 'keepMetadata', 'followSymlinks', 'timeout', 'inPlace', 'cacheDir',
+  'limitInputPixels', 'plugins', 'force', 'dryRun', 'json', 'quiet', 'color', 'keepMetadata', 'followSymlinks', 'timeout', 'memory', 'inPlace', 'cacheDir',
 ] as const;
 
 /** Loads a config file; unknown keys are an error that lists the valid ones. */

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { ValidationError, createPipeline, parseFormat, type Pipeline, type PipelineOptions, type RunOptions } from '../src/index.js';
 import { OpRegistry } from '../src/registry.js';
+import { abandonedWork } from '../src/deadline.js';
 import { loadPlugins } from '../src/registry.js';
 import { loadConfig, type CliSettings } from './config.js';
 import { formatOpsList } from './ops-list.js';
@@ -18,6 +19,12 @@ import { Reporter } from './report.js';
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** Exit code when stdout is closed early, as for a process killed by SIGPIPE (128 + 13). */
+const EXIT_PIPE_CLOSED = 141;
+
+/** How long the CLI waits at exit for abandoned work (a decode past its deadline) before it ends itself. */
+const ABANDONED_GRACE_MS = 5_000;
 
 function int(name: string, raw: unknown, min: number, max: number): number {
   const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*-?\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
@@ -47,7 +54,8 @@ function buildProgram(): Command {
     .option('--limit-input-pixels <n>', 'refuse larger inputs; 0 for no limit (default: as sharp, 268402689)')
     .option('--plugin <path>', 'load operations from a module, repeatable', collect)
     .option('--cache-dir <dir>', 'also keep outputs in a content-addressed cache shared across out-dirs and runs')
-    .option('--timeout <ms>', 'fail an image whose processing takes longer (its workers are replaced)')
+    .option('--timeout <ms>', 'fail an image that takes longer from read to write (reading, decoding, processing, encoding)')
+    .option('--memory <MB>', 'memory budget for images in flight; an image larger than it runs alone (default: half the free memory)')
     .option('--in-place', 'allow outputs to replace their inputs (atomically, via a temp file)')
     .option('-f, --force', 'redo outputs that are up to date')
     .option('-n, --dry-run', 'print what would be done; write nothing')
@@ -87,6 +95,7 @@ function toOptions(s: CliSettings): { pipeline: PipelineOptions; run: RunOptions
       ...(s.maxInFlight !== undefined ? { maxInFlight: int('max-in-flight', s.maxInFlight, 1, 4096) } : {}),
       ...(limit !== undefined ? { limitInputPixels: limit === 0 ? false : limit } : {}),
       ...(s.timeout !== undefined ? { timeout: int('timeout', s.timeout, 1, 2 ** 31 - 1) } : {}),
+      ...(s.memory !== undefined ? { maxMemoryMb: int('memory', s.memory, 1, 2 ** 31 - 1) } : {}),
       plugins: s.plugins ?? [],
       cacheDir: s.cacheDir ?? false,
     },
@@ -121,13 +130,27 @@ async function runCommand(program: Command, inputs: string[]): Promise<number> {
   const controller = new AbortController();
   let signalCode = 0;
   const onSignal = (sig: NodeJS.Signals): void => {
-    if (signalCode) process.exit(signalCode); // a second signal: stop now
+    if (signalCode) {
+      // A second signal: end now, whatever is blocked. process.exit() would wait for libuv's
+      // threads (a read that never returns), so the signal is raised again with its default action.
+      process.removeAllListeners(sig);
+      process.kill(process.pid, sig);
+      return;
+    }
     signalCode = sig === 'SIGTERM' ? 143 : 130;
     process.stderr.write(`\ntilepipe: ${sig}: finishing in-flight files, removing partial ones...\n`);
     controller.abort(new Error(`interrupted by ${sig}`));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // stdout closed early (`| head`): stop as on SIGINT, quietly, and exit as a process killed by SIGPIPE would.
+  const onStdoutError = (err: NodeJS.ErrnoException): void => {
+    if (err.code !== 'EPIPE' || signalCode) return;
+    signalCode = EXIT_PIPE_CLOSED;
+    reporter.stdoutClosed();
+    controller.abort(new Error('stdout was closed'));
+  };
+  process.stdout.on('error', onStdoutError);
   let pipeline: Pipeline | undefined;
   try {
     pipeline = createPipeline(o.pipeline);
@@ -139,6 +162,7 @@ async function runCommand(program: Command, inputs: string[]): Promise<number> {
       onPlan: (p) => reporter.plan(p.inputs),
       onProgress: (e) => reporter.file(e),
     });
+    if (signalCode === EXIT_PIPE_CLOSED) return signalCode;
     reporter.summary(summary);
     if (summary.manifestError) process.stderr.write(`tilepipe: ${summary.manifestError}\n`);
     if (signalCode) return signalCode;
@@ -152,6 +176,10 @@ async function runCommand(program: Command, inputs: string[]): Promise<number> {
 
 /** Runs the CLI with `argv` (as process.argv) and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
+  // `tilepipe ops | head`: a closed stdout ends the output quietly (runs also stop their work, see runCommand).
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exitCode = EXIT_PIPE_CLOSED;
+  });
   const program = buildProgram();
   let code = 0;
   program.action(async (inputs: string[]) => {
@@ -182,3 +210,11 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 process.exitCode = await main(process.argv);
+if (abandonedWork() > 0) {
+  // A decode or read that ignored its deadline is still running in libuv's threads, and Node's exit
+  // would wait for it (an SVG filter bomb renders for minutes). Give it a moment, then end the process.
+  setTimeout(() => {
+    process.stderr.write(`tilepipe: ${abandonedWork()} timed-out decode(s) still running in libvips; ending the process\n`);
+    process.kill(process.pid, 'SIGKILL');
+  }, ABANDONED_GRACE_MS).unref();
+}

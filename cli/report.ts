@@ -23,6 +23,7 @@ export class Reporter {
   #done = 0;
   #start = performance.now();
   #progressShown = false;
+  #stdoutClosed = false;
 
   constructor(options: ReporterOptions) {
     this.#o = options;
@@ -38,6 +39,15 @@ export class Reporter {
     return flag && Boolean(process.stderr.isTTY) && !('NO_COLOR' in process.env);
   }
 
+  /** Stops writing to stdout (it was closed: `| head`), and stops the summary. */
+  stdoutClosed(): void {
+    this.#stdoutClosed = true;
+  }
+
+  #out(text: string): void {
+    if (!this.#stdoutClosed) process.stdout.write(text);
+  }
+
   /** Records how many inputs the run has. */
   plan(total: number): void {
     this.#total = total;
@@ -48,10 +58,11 @@ export class Reporter {
   file(e: FileEvent): void {
     this.#clearProgress();
     if (this.#o.json) {
-      process.stdout.write(`${JSON.stringify(e)}\n`);
+      this.#out(`${JSON.stringify(e)}\n`);
     } else if (e.status === 'ok' || e.status === 'planned') {
-      for (const out of e.outputs) process.stdout.write(`${out.path}\n`);
+      for (const out of e.outputs) this.#out(`${out.path}\n`);
     }
+    if (this.#stdoutClosed) return;
     if (e.status === 'failed') process.stderr.write(`${paint(this.#o.color, 31, 'error')}: ${e.error}\n`);
     if (e.warning && !this.#o.quiet) process.stderr.write(`${paint(this.#o.color, 33, 'warning')}: ${e.warning}\n`);
     this.#done++;
@@ -78,7 +89,7 @@ export class Reporter {
     this.#clearProgress();
     if (this.#o.json) {
       const { files: _files, ...totals } = s; // the file lines came before
-      process.stdout.write(`${JSON.stringify(totals)}\n`);
+      this.#out(`${JSON.stringify(totals)}\n`);
     }
     if (this.#o.quiet) return;
     const parts = this.#o.dryRun
