@@ -1,7 +1,7 @@
 /** Deterministic test images and pixel comparison, shared by the tests. */
 import sharp from 'sharp';
 import pixelmatch from 'pixelmatch';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, type Dirent } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -64,3 +64,15 @@ export async function diffPixels(a: Buffer | string, b: Buffer | string): Promis
 export function tempDir(prefix = 'tilepipe-test-'): string {
   return mkdtempSync(path.join(os.tmpdir(), prefix));
 }
+
+/** Every file below `dir`, relative, sorted (hidden ones too); empty if `dir` does not exist. */
+export function tree(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return (readdirSync(dir, { recursive: true, withFileTypes: true }) as Dirent[])
+    .filter((d) => d.isFile())
+    .map((d) => path.relative(dir, path.join(d.parentPath, d.name)))
+    .sort();
+}
+
+/** Temp files of atomic writes left below `dir`. */
+export const temps = (dir: string): string[] => tree(dir).filter((f) => f.includes('tilepipe-tmp'));

@@ -29,7 +29,7 @@ let tarball: string;
 let files: string[];
 
 beforeAll(async () => {
-  for (const f of ['dist/src/index.js', 'dist/src/vite.js', 'dist/workers/tile-worker.js', 'dist/cli/main.js', 'dist/src/kernels/simd/kernels.wasm']) {
+  for (const f of ['dist/src/index.js', 'dist/src/vite.js', 'dist/workers/tile-worker.js', 'dist/workers/tile-worker-entry.cjs', 'dist/cli/main.js', 'dist/src/kernels/simd/kernels.wasm']) {
     if (!existsSync(path.join(ROOT, f))) throw new Error(`${f} is missing: run \`npm run build\` first`);
   }
   tmp = mkdtempSync(path.join(os.tmpdir(), 'tilepipe-pack-'));
@@ -49,7 +49,7 @@ afterAll(() => {
 describe('npm pack', () => {
   it('holds the built library, workers, CLI and README, and no tests, benchmarks or node_modules', () => {
     expect(existsSync(tarball)).toBe(true);
-    for (const f of ['package.json', 'README.md', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/vite.js', 'dist/src/vite.d.ts', 'dist/workers/tile-worker.js', 'dist/cli/main.js', 'dist/src/kernels/simd/kernels.wasm', 'client.d.ts']) {
+    for (const f of ['package.json', 'README.md', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/vite.js', 'dist/src/vite.d.ts', 'dist/workers/tile-worker.js', 'dist/workers/tile-worker-entry.cjs', 'dist/cli/main.js', 'dist/src/kernels/simd/kernels.wasm', 'client.d.ts']) {
       expect(files).toContain(f);
     }
     const outside = files.filter((f) => !/^(dist\/(src|workers|cli)\/|README\.md$|package\.json$|client\.d\.ts$|LICENSE)/.test(f));

@@ -9,20 +9,11 @@ import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import { createPipeline } from '../dist/src/index.js';
 import { isRoot, NOBODY, runCli } from './cli-runner.js';
-import { syntheticPng, tempDir } from './fixtures.js';
+import { syntheticPng, tempDir, temps, tree } from './fixtures.js';
 
 const FAULTY = path.join(import.meta.dirname, 'fixtures', 'faulty-ops.mjs');
 
-/** Every file below `dir`, relative, sorted (including hidden ones). */
-function tree(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return (readdirSync(dir, { recursive: true, withFileTypes: true }) as import('node:fs').Dirent[])
-    .filter((d) => d.isFile())
-    .map((d) => path.relative(dir, path.join(d.parentPath, d.name)))
-    .sort();
-}
 
-const temps = (dir: string): string[] => tree(dir).filter((f) => f.includes('tilepipe-tmp'));
 
 /** A PNG chunk with a correct CRC. */
 function chunk(type: string, data: Buffer): Buffer {
@@ -246,16 +237,19 @@ describe('write errors', () => {
     expect(tree(path.join(dir, 'out')).filter((f) => !f.startsWith('.tilepipe-manifest'))).toEqual(['sub', 'top.png']);
   });
 
-  it('a read-only out-dir: every file reported, nothing written, exit 1', async () => {
+  it('a read-only out-dir: refused up front with the real cause, before any image is decoded, exit 2', async () => {
     const dir = tempDir();
     chmodSync(dir, 0o777);
     mkdirSync(path.join(dir, 'in'));
     for (const n of ['a', 'b']) writeFileSync(path.join(dir, 'in', `${n}.png`), await syntheticPng(20, 20, 1, false));
     mkdirSync(path.join(dir, 'out'), { mode: 0o555 });
     chmodSync(path.join(dir, 'out'), 0o555);
-    const res = await runCli([path.join(dir, 'in'), '-o', path.join(dir, 'out'), '--op', 'invert'], isRoot ? { user: NOBODY } : {});
-    expect(res.code).toBe(1);
-    expect(res.stderr.split('\n').filter((l) => l.startsWith('error: ') && /EACCES|permission/i.test(l))).toHaveLength(2);
+    const res = await runCli([path.join(dir, 'in'), '-o', path.join(dir, 'out'), '--op', 'invert', '--json'], isRoot ? { user: NOBODY } : {});
+    expect(res.code).toBe(2);
+    const lines = res.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`tilepipe: cannot write to the out-dir ${path.join(dir, 'out')}: permission denied (EACCES`);
+    expect(res.stdout).toBe(''); // no file was processed
     expect(tree(path.join(dir, 'out'))).toEqual([]);
   });
 });
