@@ -14,11 +14,11 @@ import path from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 // Type-only imports of the library; its modules are loaded lazily by the main-thread
 // baseline, so the sharp and jimp children start without them.
-import type { OutputFormat } from '../src/output.js';
-import type { Stage } from '../src/plan.js';
-import type { Raster } from '../src/raster.js';
-import type { OpRegistry } from '../src/registry.js';
-import type { TileStep, TileTask } from '../src/tile-executor.js';
+import type { OutputFormat } from '../src/io/encode.js';
+import type { Stage } from '../src/plan/plan.js';
+import type { Raster } from '../src/model/raster.js';
+import type { OpRegistry } from '../src/plan/registry.js';
+import type { TileStep, TileTask } from '../src/exec/worker/executor.js';
 import type { JimpStep, SharpStep } from './suite.js';
 
 const EXTENSION: Record<OutputFormat, string> = { jpeg: 'jpg', png: 'png', webp: 'webp', avif: 'avif', tiff: 'tiff', gif: 'gif' };
@@ -39,8 +39,8 @@ export interface MainThreadTimes {
 
 /** Runs the stages of a plan on one raster, untiled, on this thread: each tile stage is one whole-image tile. */
 export async function runUntiled(raster: Raster, stages: readonly Stage[], registry: OpRegistry, times: MainThreadTimes): Promise<Raster> {
-  const { applyGeometry } = await import('../src/geometry.js');
-  const { executeTile } = await import('../src/tile-executor.js');
+  const { applyGeometry } = await import('../src/exec/geometry.js');
+  const { executeTile } = await import('../src/exec/worker/executor.js');
   let cur = raster;
   let applied: unknown;
   for (const stage of stages) {
@@ -85,7 +85,7 @@ export async function mainThread(files: readonly string[], ops: readonly string[
   sharp.concurrency(1);
   sharp.cache(false);
   const [{ resolveChain }, { decodeImage, readInput }, { encodeToFile }, { planChain, splitOnLoad }, { OpRegistry }] = await Promise.all([
-    import('../src/chain.js'), import('../src/input.js'), import('../src/output.js'), import('../src/plan.js'), import('../src/registry.js'),
+    import('../src/plan/chain.js'), import('../src/io/decode.js'), import('../src/io/encode.js'), import('../src/plan/plan.js'), import('../src/plan/registry.js'),
   ]);
   const registry = new OpRegistry();
   // As the pipeline: a leading resize runs while decoding (shrink on load).

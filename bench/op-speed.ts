@@ -8,9 +8,9 @@
  * apply). sharp runs with concurrency(1) and cache off, raw RGBA in and out.
  */
 import sharp, { type Sharp } from 'sharp';
-import { OpRegistry } from '../src/registry.js';
-import { resolveOp } from '../src/chain.js';
-import { executeTile, type TileTask } from '../src/tile-executor.js';
+import { OpRegistry } from '../src/plan/registry.js';
+import { resolveOp } from '../src/plan/chain.js';
+import { executeTile, type TileTask } from '../src/exec/worker/executor.js';
 import { median, syntheticRaster } from './workload.js';
 
 const arg = (name: string): string | undefined => {

@@ -8,8 +8,8 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { OpRegistry } from '../src/registry.js';
-import type { OutputFormat } from '../src/output.js';
+import { OpRegistry } from '../src/plan/registry.js';
+import type { OutputFormat } from '../src/io/encode.js';
 import { syntheticRaster } from './workload.js';
 
 export type WorkloadName = 'batch' | 'big' | 'custom';

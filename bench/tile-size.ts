@@ -8,12 +8,12 @@
  * Also measures the bare per-task round trip of piscina with an empty stage.
  */
 import os from 'node:os';
-import { TilePool } from '../src/pool.js';
-import { Coordinator } from '../src/coordinator.js';
-import { OpRegistry } from '../src/registry.js';
-import { resolveChain } from '../src/chain.js';
-import { planChain } from '../src/plan.js';
-import type { TileTask } from '../src/tile-executor.js';
+import { TilePool } from '../src/exec/worker/pool.js';
+import { Coordinator } from '../src/exec/coordinator.js';
+import { OpRegistry } from '../src/plan/registry.js';
+import { resolveChain } from '../src/plan/chain.js';
+import { planChain } from '../src/plan/plan.js';
+import type { TileTask } from '../src/exec/worker/executor.js';
 import { median, syntheticRaster } from './workload.js';
 
 const arg = (name: string, def: number): number => {

@@ -2,7 +2,7 @@
  * Deterministic benchmark workloads, generated at run time (nothing large is
  * committed): photographic-like RGBA rasters of any size.
  */
-import type { Raster } from '../src/raster.js';
+import type { Raster } from '../src/model/raster.js';
 
 /** A `width × height` RGBA raster: smooth gradients, hard edges and seeded noise. */
 export function syntheticRaster(width: number, height: number, seed = 1, hasAlpha = false): Raster {

@@ -1,5 +1,5 @@
 /** `tilepipe ops`: every operation with its kind, parameters, ranges and defaults. */
-import { describeRange, type ParamSpec } from '../src/param.js';
+import { describeRange, type ParamSpec } from '../src/model/param.js';
 import type { OpRegistry } from '../src/index.js';
 
 function defaultText(spec: ParamSpec): string {

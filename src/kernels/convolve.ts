@@ -5,7 +5,7 @@
  * matrix a pure function of the global neighbourhood, so tiling never changes
  * a byte. 3×3 matrices have an unrolled path.
  */
-import type { TileView } from '../op.js';
+import type { TileView } from '../model/op.js';
 import { clampedColumns, pixels32 } from './edges.js';
 
 /**

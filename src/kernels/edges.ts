@@ -2,7 +2,7 @@
  * Image-edge extension for neighbourhood kernels: the columns a kernel reads,
  * clamped to the image (never to the tile), as indices into the source view.
  */
-import type { TileView } from '../op.js';
+import type { TileView } from '../model/op.js';
 
 /**
  * For each column of `dst` grown by `r` on both sides, the source pixel index

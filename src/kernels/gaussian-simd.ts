@@ -8,7 +8,7 @@
  * memory is a few rows wide whatever the tile or image height. Each worker
  * thread instantiates its own module (simd.ts).
  */
-import type { TileView } from '../op.js';
+import type { TileView } from '../model/op.js';
 import type { GaussianTaps } from './gaussian.js';
 import { arena, roundUp16, simd, streamRows } from './simd.js';
 

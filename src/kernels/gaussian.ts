@@ -4,7 +4,7 @@
  * Image edges extend (clamp); each output pixel depends only on its global
  * neighbourhood, so any tiling gives the same bytes.
  */
-import type { TileView } from '../op.js';
+import type { TileView } from '../model/op.js';
 import { clampedColumns, pixels32 } from './edges.js';
 import { simdGaussianBlur } from './gaussian-simd.js';
 import { simdAvailable } from './simd.js';

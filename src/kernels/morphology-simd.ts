@@ -5,7 +5,7 @@
  * ring rows around it (rows clamped to the image). Same bytes as the
  * JavaScript kernel.
  */
-import type { TileView } from '../op.js';
+import type { TileView } from '../model/op.js';
 import { arena, simd, streamRows } from './simd.js';
 
 /**

@@ -7,7 +7,7 @@
  * van Herk / Gil–Werman (3 maxima per word whatever the radius). The minimum
  * is 255 − max(255 − v), the inversion fused into the copies in and out.
  */
-import type { TileView } from '../op.js';
+import type { TileView } from '../model/op.js';
 import { clampedColumns, padRow, pixels32 } from './edges.js';
 import { simdMorphology, SIMD_MORPHOLOGY_MAX_RADIUS } from './morphology-simd.js';
 import { simdAvailable } from './simd.js';

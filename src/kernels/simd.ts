@@ -5,7 +5,7 @@
  * median-simd.ts) lay their rows out in.
  */
 import { readFileSync } from 'node:fs';
-import type { TileView } from '../op.js';
+import type { TileView } from '../model/op.js';
 import { clampedColumns, padRow, pixels32 } from './edges.js';
 
 /** The part of the WebAssembly API used here (the DOM lib, which declares it, is not in this project's libs). */

@@ -1,4 +1,4 @@
-import { defineOp } from '../op.js';
+import { defineOp } from '../model/op.js';
 import { gaussianBlur, gaussianRadius, gaussianTaps } from '../kernels/gaussian.js';
 
 /** Gaussian blur with standard deviation `sigma` (radius ⌈3σ⌉), separable, exact integer arithmetic. */

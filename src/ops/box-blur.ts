@@ -1,4 +1,4 @@
-import { defineOp, type TileView } from '../op.js';
+import { defineOp, type TileView } from '../model/op.js';
 
 /**
  * Box blur: each channel becomes the mean of the (2r+1)² square around the

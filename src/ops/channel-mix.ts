@@ -1,4 +1,4 @@
-import { defineOp } from '../op.js';
+import { defineOp } from '../model/op.js';
 import { IDENTITY3, applyMatrix3, applyMatrix4 } from '../kernels/matrix.js';
 
 /**

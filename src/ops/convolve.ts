@@ -1,4 +1,4 @@
-import { defineOp } from '../op.js';
+import { defineOp } from '../model/op.js';
 import { convolveSquare } from '../kernels/convolve.js';
 
 /** Odd square matrix sizes accepted: 3×3 up to 15×15. */

@@ -1,4 +1,4 @@
-import { defineOp } from '../op.js';
+import { defineOp } from '../model/op.js';
 
 /**
  * Crop to the rectangle at (left, top) of width × height, through sharp's

@@ -1,4 +1,4 @@
-import { defineOp } from '../op.js';
+import { defineOp } from '../model/op.js';
 import { morphology } from '../kernels/morphology.js';
 
 /**

@@ -1,5 +1,5 @@
-import { defineOp } from '../op.js';
-import { ValidationError } from '../param.js';
+import { defineOp } from '../model/op.js';
+import { ValidationError } from '../model/param.js';
 import { backgroundParam, sharpColour } from './rotate.js';
 
 /**

@@ -1,4 +1,4 @@
-import { defineOp } from '../op.js';
+import { defineOp } from '../model/op.js';
 
 /** Mirror vertically (top row becomes the bottom row), as sharp's `flip()`. */
 export const flip = defineOp({

@@ -1,4 +1,4 @@
-import { defineOp } from '../op.js';
+import { defineOp } from '../model/op.js';
 
 /** Mirror horizontally (left column becomes the right column), as sharp's `flop()`. */
 export const flop = defineOp({

@@ -1,4 +1,4 @@
-import { defineOp } from '../op.js';
+import { defineOp } from '../model/op.js';
 
 /** Rec. 709 luma into R, G and B: Y = 0.2126 R + 0.7152 G + 0.0722 B, on the stored (gamma-encoded) values. */
 export const grayscale = defineOp({

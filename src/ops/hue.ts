@@ -1,4 +1,4 @@
-import { defineOp } from '../op.js';
+import { defineOp } from '../model/op.js';
 import { applyMatrix3 } from '../kernels/matrix.js';
 
 /** Row-major 3×3 rotation of RGB space by `degrees` about the grey axis (1, 1, 1) (Rodrigues' formula). */

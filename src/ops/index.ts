@@ -1,5 +1,5 @@
 /** The built-in operations, one file each. */
-import type { OpDefinition } from '../op.js';
+import type { OpDefinition } from '../model/op.js';
 import { blur } from './blur.js';
 import { gamma } from './gamma.js';
 import { grayscale } from './grayscale.js';

@@ -1,4 +1,4 @@
-import { defineOp, type TileView } from '../op.js';
+import { defineOp, type TileView } from '../model/op.js';
 import { simdMedian, SIMD_MEDIAN_MAX_RADIUS } from '../kernels/median-simd.js';
 import { simdAvailable } from '../kernels/simd.js';
 

@@ -1,4 +1,4 @@
-import { defineOp } from '../op.js';
+import { defineOp } from '../model/op.js';
 
 /**
  * Opacity: alpha becomes `round(alpha · factor)`; R, G, B are kept. On an

@@ -1,4 +1,4 @@
-import { defineOp, type TileView } from '../op.js';
+import { defineOp, type TileView } from '../model/op.js';
 
 /**
  * Pixelate: the image is cut into `size`×`size` blocks on a global grid with

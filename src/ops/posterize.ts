@@ -1,4 +1,4 @@
-import { defineOp } from '../op.js';
+import { defineOp } from '../model/op.js';
 import { lutFrom } from '../kernels/lut.js';
 
 /**

@@ -1,5 +1,5 @@
-import { defineOp } from '../op.js';
-import { ValidationError } from '../param.js';
+import { defineOp } from '../model/op.js';
+import { ValidationError } from '../model/param.js';
 
 /**
  * Resize through libvips. With one of width/height the aspect ratio is kept; `fit` applies when both are given.

@@ -1,6 +1,6 @@
 import type { Color } from 'sharp';
-import { defineOp } from '../op.js';
-import type { NumberListParam } from '../param.js';
+import { defineOp } from '../model/op.js';
+import type { NumberListParam } from '../model/param.js';
 
 /** A background colour parameter: R G B or R G B A, each 0..255 (alpha 255 is opaque). */
 export const backgroundParam = {

@@ -1,4 +1,4 @@
-import { defineOp } from '../op.js';
+import { defineOp } from '../model/op.js';
 import { IDENTITY3, applyMatrix3, mixMatrices } from '../kernels/matrix.js';
 
 /** The classic sepia matrix (as CSS `sepia(1)`), row-major. */

@@ -1,4 +1,4 @@
-import { defineOp, type TileView } from '../op.js';
+import { defineOp, type TileView } from '../model/op.js';
 import { simdSobel } from '../kernels/sobel-simd.js';
 import { simdAvailable } from '../kernels/simd.js';
 

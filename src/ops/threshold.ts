@@ -1,4 +1,4 @@
-import { defineOp } from '../op.js';
+import { defineOp } from '../model/op.js';
 import { LUMA_B16, LUMA_G16, LUMA_R16, pixelWords } from '../kernels/matrix.js';
 import { LUT_SIZE, applyLut } from '../kernels/lut.js';
 

@@ -1,0 +1,118 @@
+/**
+ * The input side of the I/O stage: asynchronous reads, and decoding with
+ * sharp into 8-bit sRGB RGBA with EXIF orientation applied.
+ */
+import { constants } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import sharp, { type Metadata } from 'sharp';
+import type { OpInstance } from '../plan/chain.js';
+import { withDeadline } from '../exec/deadline.js';
+import { problemOf } from '../runs/expand-inputs.js';
+import type { Raster } from '../model/raster.js';
+import type { SourceMetadata } from './metadata.js';
+
+/** sharp's default pixel limit (0x3FFF × 0x3FFF), which tilepipe keeps as its default. */
+export const DEFAULT_LIMIT_INPUT_PIXELS = 0x3fff * 0x3fff;
+
+/** Options for decoding. */
+export interface DecodeOptions {
+  /** Refuse images with more pixels than this, before decoding (default: as sharp, 268 402 689); `false` for no limit. */
+  readonly limitInputPixels?: number | false;
+  /**
+   * A geometry op declared `onLoad` (see `splitOnLoad`), applied while
+   * decoding, after EXIF orientation: libvips then shrinks on load.
+   */
+  readonly onLoad?: OpInstance;
+  /** Stops waiting for the decode when it aborts (the image fails with its reason). */
+  readonly signal?: AbortSignal;
+  /** The header, if already read by {@link probeImage}. */
+  readonly metadata?: Metadata;
+}
+
+/** A decoded image and what is known of its source. */
+export interface DecodedImage {
+  readonly raster: Raster;
+  /** The source's format as sharp names it (`jpeg`, `png`, `webp`, `gif`, `tiff`, `heif`, `svg`, ...). */
+  readonly format: string;
+  /** Metadata an output may keep (`keepMetadata`). */
+  readonly metadata: SourceMetadata;
+  /** Frames or pages in the source; only the first is decoded. */
+  readonly pages: number;
+}
+
+/**
+ * Opens a file for reading only if it is a regular file. The open does not
+ * block on a FIFO (O_NONBLOCK), so a FIFO or a device among the inputs fails
+ * at once with "not a regular file" instead of hanging the run.
+ */
+export async function openRegularFile(file: string): Promise<FileHandle> {
+  const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const problem = problemOf('', await handle.stat());
+    if (problem) throw new Error(problem);
+    return handle;
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
+}
+
+/** Reads a whole regular file; gives up when `signal` aborts (a read that hangs is abandoned). */
+export async function readInput(file: string, signal?: AbortSignal): Promise<Buffer> {
+  const read = (async () => {
+    const handle = await openRegularFile(file);
+    try {
+      return await handle.readFile({ signal });
+    } finally {
+      await handle.close();
+    }
+  })();
+  return withDeadline(read, signal, 'reading');
+}
+
+/** Reads an encoded image's header (no pixels decoded). */
+export function probeImage(input: Uint8Array, limitInputPixels?: number | false, signal?: AbortSignal): Promise<Metadata> {
+  return withDeadline(sharp(input, { limitInputPixels: limitInputPixels ?? DEFAULT_LIMIT_INPUT_PIXELS, failOn: 'warning' }).metadata(), signal, 'reading the header');
+}
+
+/** The size of an image once EXIF orientation is applied, from its header. */
+export function orientedSize(meta: Metadata): { width: number; height: number } {
+  return meta.autoOrient ?? { width: meta.width ?? 0, height: meta.height ?? 0 };
+}
+
+/**
+ * Decodes an encoded image to RGBA: EXIF orientation applied; CMYK, palette,
+ * grey, 16-bit and ICC-tagged inputs converted to 8-bit sRGB. Animated and
+ * multi-page inputs give their first frame/page. With `onLoad`, that op is
+ * part of the same libvips pipeline.
+ *
+ * `raster.data` is libvips's own output memory (`toBuffer`): one copy of the
+ * pixels. `toUint8Array` would make it transferable, at the cost of a second
+ * full copy during decode (895 vs 516 MB peak at 100 MP); tiles are cut into
+ * fresh, transferable buffers anyway.
+ */
+export async function decodeImage(input: Uint8Array, options: DecodeOptions = {}): Promise<DecodedImage> {
+  const image = sharp(input, {
+    limitInputPixels: options.limitInputPixels ?? DEFAULT_LIMIT_INPUT_PIXELS,
+    failOn: 'warning',
+  });
+  const meta = options.metadata ?? (await withDeadline(image.metadata(), options.signal, 'reading the header'));
+  image.autoOrient();
+  const lead = options.onLoad?.def;
+  if (lead) {
+    if (lead.kind !== 'geometry' || lead.onLoad !== true) throw new Error(`${lead.name} cannot run while decoding`);
+    lead.apply(image, options.onLoad!.params as never, orientedSize(meta));
+  }
+  const { data, info } = await withDeadline(image
+    .toColourspace('srgb')
+    .ensureAlpha()
+    .raw({ depth: 'uchar' })
+    .toBuffer({ resolveWithObject: true }), options.signal, 'decoding');
+  if (info.channels !== 4) throw new Error(`decoded to ${info.channels} channels, expected 4`);
+  return {
+    raster: { data, width: info.width, height: info.height, hasAlpha: meta.hasAlpha === true },
+    format: meta.format ?? 'unknown',
+    metadata: meta.exif ? { exif: meta.exif } : {},
+    pages: meta.pages ?? 1,
+  };
+}

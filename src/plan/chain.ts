@@ -1,0 +1,69 @@
+/**
+ * Operation chains: parsing `name:key=value,...` strings and `{ op, ...params }`
+ * objects into validated operation instances.
+ */
+import type { OpDefinition } from '../model/op.js';
+import { ValidationError, validateParams } from '../model/param.js';
+import type { OpRegistry } from './registry.js';
+
+/** One step of a chain as a user writes it: `'blur:sigma=2'` or `{ op: 'blur', sigma: 2 }`. */
+export type OpSpec = string | { readonly op: string; readonly [param: string]: unknown };
+
+/** A validated chain step: the operation and its full parameter set (defaults applied). */
+export interface OpInstance {
+  readonly def: OpDefinition;
+  readonly params: Readonly<Record<string, unknown>>;
+}
+
+/** Splits `name:key=value,key=value` into a name and raw string parameters. */
+export function parseOpString(spec: string): { op: string; params: Record<string, string> } {
+  const colon = spec.indexOf(':');
+  const op = (colon < 0 ? spec : spec.slice(0, colon)).trim();
+  const params: Record<string, string> = {};
+  if (colon >= 0) {
+    const rest = spec.slice(colon + 1);
+    for (const part of rest.split(',')) {
+      if (part.trim() === '') continue;
+      const eq = part.indexOf('=');
+      if (eq <= 0) throw new ValidationError(`${op}: expected key=value, got "${part}" in "${spec}"`);
+      params[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
+    }
+  }
+  if (op === '') throw new ValidationError(`empty operation in "${spec}"`);
+  return { op, params };
+}
+
+/** Validates one chain step against the registry. */
+export function resolveOp(spec: OpSpec, registry: OpRegistry): OpInstance {
+  let name: string;
+  let raw: Record<string, unknown>;
+  if (typeof spec === 'string') {
+    const parsed = parseOpString(spec);
+    name = parsed.op;
+    raw = parsed.params;
+  } else if (spec && typeof spec === 'object' && typeof spec.op === 'string') {
+    const { op, ...rest } = spec;
+    name = op;
+    raw = rest;
+  } else {
+    throw new ValidationError(`an operation must be a string like "blur:sigma=2" or an object like { op: "blur", sigma: 2 }, got ${JSON.stringify(spec)}`);
+  }
+  const def = registry.get(name);
+  const params = validateParams(def.name, def.params, raw);
+  def.check?.(params);
+  return { def, params };
+}
+
+/** Validates a whole chain; the first invalid step throws a ValidationError naming it. */
+export function resolveChain(specs: readonly OpSpec[], registry: OpRegistry): OpInstance[] {
+  if (!Array.isArray(specs)) throw new ValidationError('ops must be an array of operation specs');
+  return specs.map((s) => resolveOp(s, registry));
+}
+
+/** The canonical string form of an instance (`blur:sigma=2`), used in cache keys and logs. */
+export function formatOp(inst: OpInstance): string {
+  const params = Object.entries(inst.params)
+    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(' ') : String(v)}`)
+    .join(',');
+  return params ? `${inst.def.name}:${params}` : inst.def.name;
+}

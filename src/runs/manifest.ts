@@ -1,0 +1,218 @@
+/**
+ * The incremental-run manifest kept in the out-dir: for each output, the
+ * SHA-256 of the input it came from, a key of the options that shaped it, and
+ * the size and modification time of the file that was written. An output is
+ * up to date when all of these still match (so a truncated, replaced or
+ * foreign file is redone, never trusted).
+ *
+ * Durability and several writers: every completed output is appended, before
+ * it is reported, to this process's own journal (`.tilepipe-manifest.d/<host>-<pid>-<id>.ndjson`),
+ * so a run killed with SIGKILL loses no finished output. `save()` compacts the
+ * journals into `.tilepipe-manifest.json` under a lock (proper-lockfile),
+ * merging entries by write time, and deletes only journals whose process is
+ * gone. Two runs into one out-dir therefore never lose each other's entries.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { readFile, readdir, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import lockfile from 'proper-lockfile';
+import { withDeadline } from '../exec/deadline.js';
+import { openRegularFile } from '../io/decode.js';
+import { HOST_TAG, writeAtomic } from '../io/encode.js';
+import { processAlive } from './process-alive.js';
+
+/** File name of the manifest inside the out-dir. */
+export const MANIFEST_NAME = '.tilepipe-manifest.json';
+
+/** Folder of the per-process journals inside the out-dir. */
+export const JOURNAL_DIR = '.tilepipe-manifest.d';
+
+/** What the manifest checks for one output. */
+export interface ManifestEntry {
+  readonly inputHash: string;
+  readonly optionsKey: string;
+}
+
+/** What the manifest stores for one output: the check, and what was written. */
+interface StoredEntry extends ManifestEntry {
+  readonly width?: number;
+  readonly height?: number;
+  readonly bytes?: number;
+  /** Modification time of the written file. */
+  readonly mtimeMs?: number;
+  /** When the entry was recorded (ms since the epoch): the latest wins when journals merge. */
+  readonly at?: number;
+}
+
+/** Size details of a written output. */
+export interface OutputSize {
+  readonly width?: number;
+  readonly height?: number;
+  readonly bytes?: number;
+  readonly mtimeMs?: number;
+}
+
+/**
+ * SHA-256 (hex) of a regular file's content, streamed. Refuses FIFOs and
+ * devices at once; gives up when `signal` aborts.
+ */
+export async function hashFile(file: string, signal?: AbortSignal): Promise<string> {
+  const work = (async () => {
+    const handle = await openRegularFile(file);
+    const hash = createHash('sha256');
+    try {
+      for await (const chunk of handle.createReadStream({ autoClose: false, signal })) hash.update(chunk as Buffer);
+    } finally {
+      await handle.close();
+    }
+    return hash.digest('hex');
+  })();
+  return withDeadline(work, signal, 'hashing');
+}
+
+/** A short stable key for a JSON-serialisable value. */
+export function keyOf(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
+}
+
+function valid(v: unknown): v is StoredEntry {
+  const e = v as StoredEntry | undefined;
+  return typeof e?.inputHash === 'string' && typeof e?.optionsKey === 'string';
+}
+
+/** Adds `entry` for `key` unless `into` has a later one. */
+function merge(into: Map<string, StoredEntry>, key: string, entry: StoredEntry): void {
+  const have = into.get(key);
+  if (!have || (entry.at ?? 0) >= (have.at ?? 0)) into.set(key, entry);
+}
+
+/** A journal's name, and whether its writer (on this host) is gone. */
+function journalOwnerGone(name: string): boolean {
+  const m = /^([0-9a-f]{8})-(\d+)-/.exec(name);
+  return m !== null && m[1] === HOST_TAG && !processAlive(Number(m[2]));
+}
+
+/** Reads the compacted manifest and every journal of `dir` into `into`; returns the journal names. */
+async function readAll(dir: string, into: Map<string, StoredEntry>): Promise<string[]> {
+  try {
+    const json = JSON.parse(await readFile(path.join(dir, MANIFEST_NAME), 'utf8')) as { outputs?: Record<string, unknown> };
+    for (const [k, v] of Object.entries(json.outputs ?? {})) if (valid(v)) merge(into, k, v);
+  } catch {
+    // No manifest yet, or a damaged one: its outputs count as out of date.
+  }
+  const names = await readdir(path.join(dir, JOURNAL_DIR)).catch(() => [] as string[]);
+  const journals = names.filter((n) => n.endsWith('.ndjson'));
+  for (const name of journals) {
+    const text = await readFile(path.join(dir, JOURNAL_DIR, name), 'utf8').catch(() => '');
+    for (const line of text.split('\n')) {
+      if (!line) continue;
+      try {
+        const { key, ...entry } = JSON.parse(line) as StoredEntry & { key: string };
+        if (typeof key === 'string' && valid(entry)) merge(into, key, entry);
+      } catch {
+        // A line torn by a kill: the output it describes is redone.
+      }
+    }
+  }
+  return journals;
+}
+
+/** The manifest of one out-dir. Paths are stored relative to the out-dir. */
+export class Manifest {
+  readonly #dir: string;
+  readonly #entries: Map<string, StoredEntry>;
+  readonly #journalName = `${HOST_TAG}-${process.pid}-${randomBytes(4).toString('hex')}.ndjson`;
+  #journalFd: number | undefined;
+  #appendError: Error | undefined;
+
+  private constructor(dir: string, entries: Map<string, StoredEntry>) {
+    this.#dir = dir;
+    this.#entries = entries;
+  }
+
+  /** Loads the manifest of `outDir`: the compacted file plus every journal (empty if there is none). */
+  static async load(outDir: string): Promise<Manifest> {
+    const entries = new Map<string, StoredEntry>();
+    await readAll(outDir, entries);
+    return new Manifest(outDir, entries);
+  }
+
+  #key(output: string): string {
+    return path.relative(this.#dir, output).split(path.sep).join('/');
+  }
+
+  /** Whether the manifest lists `file` as an output. */
+  has(file: string): boolean {
+    return this.#entries.has(this.#key(file));
+  }
+
+  /**
+   * If `output` is as this run would write it, what was written: the entry's
+   * input hash and options match, and the file on disk has the recorded size
+   * and modification time. With `ownInput` (an in-place output, which is its
+   * own input), the input hash is not compared: the file is the output.
+   */
+  async upToDate(output: string, entry: ManifestEntry, ownInput = false): Promise<OutputSize | undefined> {
+    const have = this.#entries.get(this.#key(output));
+    if (!have || have.optionsKey !== entry.optionsKey || (!ownInput && have.inputHash !== entry.inputHash)) return undefined;
+    const s = await stat(output).catch(() => undefined);
+    if (!s?.isFile() || have.bytes === undefined || have.mtimeMs === undefined) return undefined;
+    if (s.size !== have.bytes || s.mtimeMs !== have.mtimeMs) return undefined;
+    return { width: have.width, height: have.height, bytes: have.bytes, mtimeMs: have.mtimeMs };
+  }
+
+  /**
+   * Records a written output, appending it to this process's journal before
+   * returning (a synchronous write of one line: once a caller reports the
+   * output, a kill -9 cannot lose its record). `size` gives what was written,
+   * with the file's size and modification time as the atomic write read them.
+   */
+  record(output: string, entry: ManifestEntry, size: OutputSize & { readonly bytes: number; readonly mtimeMs: number }): void {
+    const key = this.#key(output);
+    const stored: StoredEntry = { ...entry, ...size, at: Date.now() };
+    this.#entries.set(key, stored);
+    try {
+      if (this.#journalFd === undefined) {
+        mkdirSync(path.join(this.#dir, JOURNAL_DIR), { recursive: true });
+        this.#journalFd = openSync(path.join(this.#dir, JOURNAL_DIR, this.#journalName), 'a');
+      }
+      writeSync(this.#journalFd, `${JSON.stringify({ key, ...stored })}\n`);
+    } catch (err) {
+      this.#appendError ??= err as Error;
+    }
+  }
+
+  /**
+   * Compacts the journals into the manifest file, under a lock, and removes
+   * this process's journal and those of processes that are gone. Rejects if
+   * the journal or the manifest could not be written.
+   */
+  async save(): Promise<void> {
+    const fd = this.#journalFd;
+    this.#journalFd = undefined;
+    if (fd !== undefined) closeSync(fd);
+    if (this.#appendError) throw this.#appendError;
+    if (fd === undefined) return;
+    const file = path.join(this.#dir, MANIFEST_NAME);
+    const release = await lockfile.lock(this.#dir, {
+      lockfilePath: `${file}.lock`,
+      realpath: false,
+      stale: 30_000,
+      retries: { retries: 100, minTimeout: 20, maxTimeout: 500 },
+    });
+    try {
+      const merged = new Map<string, StoredEntry>();
+      const journals = await readAll(this.#dir, merged);
+      const outputs = Object.fromEntries([...merged].sort(([a], [b]) => (a < b ? -1 : 1)));
+      await writeAtomic(file, (tmp) => writeFile(tmp, `${JSON.stringify({ version: 2, outputs }, null, 1)}\n`));
+      for (const name of journals) {
+        if (name === this.#journalName || journalOwnerGone(name)) await unlink(path.join(this.#dir, JOURNAL_DIR, name)).catch(() => {});
+      }
+      await rmdir(path.join(this.#dir, JOURNAL_DIR)).catch(() => {}); // only if no other run's journal is left
+      for (const [k, v] of merged) this.#entries.set(k, v);
+    } finally {
+      await release();
+    }
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * Cached variants of one file, for build tools: every width × format of an
+ * input processed by a chain, stored in the output cache and returned with
+ * their dimensions. Identical requests in flight share one piece of work.
+ */
+import { formatOp, type OpSpec } from '../plan/chain.js';
+import { outputKey, type OutputCache, type OutputRecord } from './cache.js';
+import { hashFile } from './manifest.js';
+import { OUTPUT_FORMATS, type OutputFormat } from '../io/encode.js';
+import { ValidationError } from '../model/param.js';
+import type { Pipeline } from '../pipeline.js';
+
+/** What to make of one input. */
+export interface VariantOptions {
+  readonly ops?: readonly OpSpec[];
+  /** Output formats (default: webp). */
+  readonly formats?: readonly OutputFormat[];
+  /** Width variants (default: the processed image's own width). */
+  readonly widths?: readonly number[];
+  readonly quality?: number;
+  readonly keepMetadata?: boolean;
+  readonly signal?: AbortSignal;
+}
+
+/** Makes (or finds in the cache) every width × format of `file`; returns them in that order, with paths in the cache. */
+export async function cachedVariants(
+  pipeline: Pipeline,
+  cache: OutputCache,
+  inFlight: Map<string, Promise<OutputRecord[]>>,
+  file: string,
+  options: VariantOptions,
+): Promise<OutputRecord[]> {
+  const formats = options.formats ?? ['webp'];
+  if (!formats.every((f) => (OUTPUT_FORMATS as readonly string[]).includes(f))) throw new ValidationError(`formats must be among ${OUTPUT_FORMATS.join(', ')}, got ${JSON.stringify(formats)}`);
+  const widths = options.widths ?? [undefined];
+  if (!widths.every((w) => w === undefined || (Number.isInteger(w) && w >= 1 && w <= 100000))) throw new ValidationError(`widths must be integers in [1, 100000], got ${JSON.stringify(widths)}`);
+  const { chain } = await pipeline.plan(options.ops);
+  const chainKey = chain.map(formatOp);
+  const hash = await hashFile(file);
+  const specs = widths.flatMap((width) => formats.map((format) => ({ format, width, quality: options.quality, keepMetadata: options.keepMetadata })));
+  const keys = specs.map((s) => outputKey(hash, chainKey, s));
+  const flightKey = keys.join('/');
+  const running = inFlight.get(flightKey);
+  if (running) return running;
+  const work = (async () => {
+    const found = await Promise.all(specs.map((s, i) => cache.lookup(keys[i], s.format)));
+    if (found.every((r): r is OutputRecord => r !== undefined)) return found;
+    const [result] = await pipeline.processFiles(
+      [{ input: file, outputs: specs.map((s, i) => ({ ...s, path: cache.pathOf(keys[i], s.format) })) }],
+      { ops: options.ops, signal: options.signal },
+    );
+    if (result.status !== 'ok') throw new Error(result.error);
+    return result.outputs.map(({ path, format, width, height, bytes }) => ({ path, format, width, height, bytes }));
+  })();
+  inFlight.set(flightKey, work);
+  try {
+    return await work;
+  } finally {
+    inFlight.delete(flightKey);
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * The benchmark runs end to end (quick mode) and reports the documented JSON
+ * shape. Timings are never asserted: they depend on the machine and its load.
+ */
+import { describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+function runBench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'dist/bench/run.js'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d; });
+    child.stderr.on('data', (d: Buffer) => { stderr += d; });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const positive = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v) && v > 0;
+
+describe('bench', () => {
+  it('--quick --json reports machine, three workloads with runs at 1..N workers, baselines, stages, and writes the chart', async () => {
+    const results = mkdtempSync(path.join(os.tmpdir(), 'tilepipe-bench-test-'));
+    const { code, stdout, stderr } = await runBench(['--quick', '--json', '--results', results]);
+    expect(code, stderr).toBe(0);
+    const report = JSON.parse(stdout);
+
+    expect(report.machine.cores).toBeGreaterThanOrEqual(1);
+    expect(typeof report.machine.cpu).toBe('string');
+    expect(report.machine.node).toBe(process.versions.node);
+    expect(report.machine.sharp).toMatch(/^\d+\.\d+\.\d+/);
+
+    const N = report.settings.maxWorkers;
+    expect(N).toBe(os.availableParallelism());
+    expect(report.workloads.map((w: { name: string }) => w.name)).toEqual(['batch', 'big', 'custom']);
+    for (const w of report.workloads) {
+      expect(w.runs.map((r: { workers: number }) => r.workers)).toEqual(Array.from({ length: N }, (_, i) => i + 1));
+      for (const r of w.runs) {
+        expect(positive(r.medianMs), `${w.name}@${r.workers} medianMs`).toBe(true);
+        expect(r.medianMs).toBeGreaterThanOrEqual(r.minMs);
+        expect(r.medianMs).toBeLessThanOrEqual(r.maxMs);
+        expect(positive(r.speedup)).toBe(true);
+        expect(r.efficiency).toBeCloseTo(r.speedup / r.workers, 10);
+        expect(positive(r.peakRssMb)).toBe(true);
+      }
+      expect(w.runs[0].speedup).toBe(1);
+
+      const expected = w.name === 'batch' ? ['main-thread', 'sharp-tuned', 'sharp-default', 'jimp'] : ['main-thread', 'sharp-tuned', 'sharp-default'];
+      expect(Object.keys(w.baselines).sort()).toEqual(expected.sort());
+      for (const [name, b] of Object.entries<Record<string, number>>(w.baselines)) {
+        expect(positive(b.medianMs), `${w.name} ${name}`).toBe(true);
+        expect(b.medianMs).toBeGreaterThanOrEqual(b.minMs);
+        expect(b.medianMs).toBeLessThanOrEqual(b.maxMs);
+        expect(positive(b.peakRssMb)).toBe(true);
+      }
+
+      for (const n of new Set(['1', String(N)])) {
+        const s = w.stages.workers[n];
+        expect(s, `${w.name} stages at ${n}`).toBeDefined();
+        const shares = Object.values<number>(s.share);
+        expect(shares).toHaveLength(7);
+        expect(shares.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+        expect(s.mainThreadBusy).toBeGreaterThanOrEqual(0);
+        expect(s.mainThreadBusy).toBeLessThanOrEqual(1);
+      }
+      expect(w.stages.amdahl.label).toBe('model, not a measurement');
+      if (N >= 2) expect(Object.keys(w.stages.amdahl.projection)).toEqual(['4', '8', '16', '32']);
+    }
+
+    // Chart paths are relative to the working folder (no absolute paths in saved reports).
+    expect(path.isAbsolute(report.chart.svg)).toBe(false);
+    const svg = path.resolve(ROOT, report.chart.svg);
+    expect(svg).toBe(path.join(results, 'speedup.svg'));
+    expect(readFileSync(svg, 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>$/);
+    if (report.chart.png !== null) expect(existsSync(path.resolve(ROOT, report.chart.png))).toBe(true);
+  }, 300_000);
+});

@@ -1,0 +1,147 @@
+/**
+ * The WebAssembly SIMD kernels give exactly the bytes of the JavaScript ones
+ * (Gaussian, median), for any region of any image, any parameter, and any
+ * width (including widths that are not a multiple of the 16-value block).
+ */
+import { describe, expect, it } from 'vitest';
+import { gaussianRadius, gaussianTaps, jsGaussianBlur } from '../../dist/src/kernels/gaussian.js';
+import { simdGaussianBlur } from '../../dist/src/kernels/gaussian-simd.js';
+import { simdAvailable, simdUnavailable } from '../../dist/src/kernels/simd.js';
+import { simdMedian } from '../../dist/src/kernels/median-simd.js';
+import { huangMedian } from '../../dist/src/ops/median.js';
+import { jsMorphology } from '../../dist/src/kernels/morphology.js';
+import { simdMorphology } from '../../dist/src/kernels/morphology-simd.js';
+import { simdSobel } from '../../dist/src/kernels/sobel-simd.js';
+import { jsSobel } from '../../dist/src/ops/sobel.js';
+import type { TileView } from '../../dist/src/model/op.js';
+import { rng } from '../fixtures.js';
+
+/** `dst` region and its `src` view (grown by r, clipped to the image) cut from a random image. */
+function region(img: Uint8Array, W: number, H: number, dx: number, dy: number, dw: number, dh: number, r: number): { src: TileView; dst: TileView } {
+  const sx = Math.max(0, dx - r), sy = Math.max(0, dy - r);
+  const ex = Math.min(W, dx + dw + r), ey = Math.min(H, dy + dh + r);
+  const data = new Uint8Array((ex - sx) * (ey - sy) * 4);
+  for (let y = sy; y < ey; y++) data.set(img.subarray((y * W + sx) * 4, (y * W + ex) * 4), (y - sy) * (ex - sx) * 4);
+  const src = { data, x: sx, y: sy, width: ex - sx, height: ey - sy, imageWidth: W, imageHeight: H };
+  const dst = { data: new Uint8Array(dw * dh * 4), x: dx, y: dy, width: dw, height: dh, imageWidth: W, imageHeight: H };
+  return { src, dst };
+}
+
+describe('WebAssembly SIMD kernels', () => {
+  it('loads on this machine (else every blur silently runs the slower JavaScript path)', () => {
+    expect(simdUnavailable).toBeUndefined();
+    expect(simdAvailable()).toBe(true);
+  });
+
+  for (const [W, H] of [[97, 61], [3, 40], [1030, 9]] as const) {
+    it(`matches the JavaScript kernel byte for byte on random regions of a ${W}×${H} image`, () => {
+      const rand = rng(W * 7 + H);
+      const img = new Uint8Array(W * H * 4);
+      for (let i = 0; i < img.length; i++) img[i] = (rand() * 256) | 0;
+      let compared = 0;
+      for (const sigma of [0.3, 0.5, 1, 2, 3.3, 8]) {
+        const r = gaussianRadius(sigma);
+        const taps = gaussianTaps(sigma);
+        for (let k = 0; k < 12; k++) {
+          const dx = (rand() * W) | 0, dy = (rand() * H) | 0;
+          const dw = 1 + ((rand() * (W - dx)) | 0), dh = 1 + ((rand() * (H - dy)) | 0);
+          const { src, dst } = region(img, W, H, dx, dy, dw, dh, r);
+          const js = { ...dst, data: new Uint8Array(dst.data.length) };
+          jsGaussianBlur(src, js, taps);
+          simdGaussianBlur(src, dst, taps);
+          expect(Buffer.from(dst.data).equals(Buffer.from(js.data)), `sigma ${sigma}, region ${dx},${dy} ${dw}×${dh}`).toBe(true);
+          compared++;
+        }
+      }
+      expect(compared).toBe(72);
+    });
+  }
+
+  for (const [W, H] of [[97, 61], [5, 33], [700, 17]] as const) {
+    it(`median matches the JavaScript (Huang) kernel byte for byte on random regions of a ${W}×${H} image, radius 1 to 7`, () => {
+      const rand = rng(W * 13 + H);
+      const img = new Uint8Array(W * H * 4);
+      // Few distinct values, so that ties (equal values around the median) are common.
+      for (let i = 0; i < img.length; i++) img[i] = i % 3 === 0 ? ((rand() * 4) | 0) * 60 : (rand() * 256) | 0;
+      for (let r = 1; r <= 7; r++) {
+        for (let k = 0; k < 6; k++) {
+          const dx = (rand() * W) | 0, dy = (rand() * H) | 0;
+          const dw = 1 + ((rand() * (W - dx)) | 0), dh = 1 + ((rand() * (H - dy)) | 0);
+          const { src, dst } = region(img, W, H, dx, dy, dw, dh, r);
+          const js = { ...dst, data: new Uint8Array(dst.data.length) };
+          huangMedian(src, js, r);
+          simdMedian(src, dst, r);
+          expect(Buffer.from(dst.data).equals(Buffer.from(js.data)), `radius ${r}, region ${dx},${dy} ${dw}×${dh}`).toBe(true);
+        }
+      }
+    });
+  }
+
+  for (const [W, H] of [[97, 61], [2, 50], [530, 23]] as const) {
+    it(`dilate/erode match the JavaScript (van Herk) kernel byte for byte on random regions of a ${W}×${H} image`, () => {
+      const rand = rng(W * 17 + H);
+      const img = new Uint8Array(W * H * 4);
+      for (let i = 0; i < img.length; i++) img[i] = (rand() * 256) | 0;
+      for (const r of [1, 2, 3, 7, 12, 50]) {
+        for (const min of [false, true]) {
+          for (let k = 0; k < 4; k++) {
+            const dx = (rand() * W) | 0, dy = (rand() * H) | 0;
+            const dw = 1 + ((rand() * (W - dx)) | 0), dh = 1 + ((rand() * (H - dy)) | 0);
+            const { src, dst } = region(img, W, H, dx, dy, dw, dh, r);
+            const js = { ...dst, data: new Uint8Array(dst.data.length) };
+            jsMorphology(src, js, r, min);
+            simdMorphology(src, dst, r, min);
+            expect(Buffer.from(dst.data).equals(Buffer.from(js.data)), `${min ? 'erode' : 'dilate'} radius ${r}, region ${dx},${dy} ${dw}×${dh}`).toBe(true);
+          }
+        }
+      }
+    });
+  }
+
+  it('sobel: f32 floor(sqrt(q)·0.25 + 0.5), as the SIMD kernel computes it, equals Math.round(Math.sqrt(q) / 4) for every q = Gx² + Gy² ≤ 2·1020²', () => {
+    let mismatches = 0;
+    for (let q = 0; q <= 2 * 1020 * 1020; q++) {
+      const f32 = Math.floor(Math.fround(Math.fround(Math.fround(Math.sqrt(q)) * 0.25) + 0.5));
+      if (f32 !== Math.round(Math.sqrt(q) / 4)) mismatches++;
+    }
+    expect(mismatches).toBe(0);
+  });
+
+  for (const [W, H] of [[97, 61], [1, 30], [403, 19]] as const) {
+    it(`sobel matches the JavaScript kernel byte for byte (R, G, B) on random regions of a ${W}×${H} image`, () => {
+      const rand = rng(W * 19 + H);
+      const img = new Uint8Array(W * H * 4);
+      // Mostly 0 and 255, so magnitudes often saturate at 255.
+      for (let i = 0; i < img.length; i++) img[i] = rand() < 0.8 ? (rand() < 0.5 ? 0 : 255) : (rand() * 256) | 0;
+      for (let k = 0; k < 30; k++) {
+        const dx = (rand() * W) | 0, dy = (rand() * H) | 0;
+        const dw = 1 + ((rand() * (W - dx)) | 0), dh = 1 + ((rand() * (H - dy)) | 0);
+        const { src, dst } = region(img, W, H, dx, dy, dw, dh, 1);
+        const js = { ...dst, data: new Uint8Array(dst.data.length) };
+        jsSobel(src, js);
+        simdSobel(src, dst);
+        // Alpha is the executor's (the op keeps the input's): compare colour only.
+        for (let i = 3; i < dst.data.length; i += 4) dst.data[i] = js.data[i];
+        expect(Buffer.from(dst.data).equals(Buffer.from(js.data)), `region ${dx},${dy} ${dw}×${dh}`).toBe(true);
+      }
+    });
+  }
+
+  it('blurs: a single white pixel spreads into a symmetric bump that keeps its total', () => {
+    const W = 21, H = 21;
+    const img = new Uint8Array(W * H * 4);
+    for (let i = 3; i < img.length; i += 4) img[i] = 255;
+    img.set([255, 255, 255], (10 * W + 10) * 4);
+    const { src, dst } = region(img, W, H, 0, 0, W, H, 0);
+    simdGaussianBlur(src, dst, gaussianTaps(1));
+    const at = (x: number, y: number) => dst.data[(y * W + x) * 4];
+    expect(at(10, 10)).toBeGreaterThan(30);
+    expect(at(10, 10)).toBeLessThan(60);
+    expect(at(9, 10)).toBe(at(11, 10));
+    expect(at(10, 9)).toBe(at(10, 11));
+    expect(at(0, 0)).toBe(0);
+    let total = 0;
+    for (let i = 0; i < W * H; i++) total += dst.data[i * 4];
+    expect(Math.abs(total - 255)).toBeLessThanOrEqual(30);
+  });
+});
