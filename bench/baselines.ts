@@ -14,7 +14,7 @@ import path from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 // Type-only imports of the library; its modules are loaded lazily by the main-thread
 // baseline, so the sharp and jimp children start without them.
-import type { OutputFormat } from '../src/io/encode.js';
+import { OutputFormat } from '../src/model/options.js';
 import type { Stage } from '../src/plan/plan.js';
 import type { Raster } from '../src/model/raster.js';
 import type { OpRegistry } from '../src/plan/registry.js';
@@ -84,8 +84,8 @@ export async function mainThread(files: readonly string[], ops: readonly string[
   // The same libvips settings a pipeline uses, so only the scheduling differs.
   sharp.concurrency(1);
   sharp.cache(false);
-  const [{ resolveChain }, { decodeImage, readInput }, { encodeToFile }, { planChain, splitOnLoad }, { OpRegistry }] = await Promise.all([
-    import('../src/plan/chain.js'), import('../src/io/decode.js'), import('../src/io/encode.js'), import('../src/plan/plan.js'), import('../src/plan/registry.js'),
+  const [{ resolveChain }, { decodeImage }, { readInput }, { encodeToFile }, { planChain, splitOnLoad }, { OpRegistry }] = await Promise.all([
+    import('../src/plan/chain.js'), import('../src/io/decode.js'), import('../src/io/read.js'), import('../src/io/encode.js'), import('../src/plan/plan.js'), import('../src/plan/registry.js'),
   ]);
   const registry = new OpRegistry();
   // As the pipeline: a leading resize runs while decoding (shrink on load).

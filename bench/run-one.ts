@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Pipeline, PipelineTimes } from '../src/pipeline.js';
-import type { OutputFormat } from '../src/io/encode.js';
+import { OutputFormat } from '../src/model/options.js';
 import { jimp, mainThread, outPath, sharpDefault, sharpTuned } from './baselines.js';
 import type { JimpStep, SharpStep } from './suite.js';
 

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { OpRegistry } from '../src/plan/registry.js';
-import type { OutputFormat } from '../src/io/encode.js';
+import { OutputFormat } from '../src/model/options.js';
 import { syntheticRaster } from './workload.js';
 
 export type WorkloadName = 'batch' | 'big' | 'custom';

@@ -8,13 +8,15 @@ export type {
 } from './pipeline.js';
 export { defineOp } from './model/op.js';
 export type { OpDefinition, OpKind, TileView, PointOp, NeighbourhoodOp, GlobalOp, GeometryOp, ImageSize } from './model/op.js';
-export { ValidationError } from './model/param.js';
+export { ValidationError } from './model/errors.js';
 export type { ParamSpec, ParamSchema, Params, NumberParam, EnumParam, BooleanParam, NumberListParam } from './model/param.js';
 export type { OpSpec, OpInstance } from './plan/chain.js';
 export { parseOpString, formatOp } from './plan/chain.js';
 export { OpRegistry } from './plan/registry.js';
-export { OUTPUT_FORMATS, formatFromPath, parseFormat } from './io/encode.js';
-export type { OutputFormat, EncodeOptions } from './io/encode.js';
+export { formatFromPath } from './io/encode.js';
+export type { EncodeOptions } from './io/encode.js';
+export { OUTPUT_FORMATS, OPTIONS, parseFormat, parseOption } from './model/options.js';
+export type { OutputFormat, OptionName, OptionSpec, OptionKind } from './model/options.js';
 export { DEFAULT_TILE_SIZE } from './plan/tiling.js';
 export type { RunOptions, RunSummary, FileEvent } from './runs/folder-run.js';
 export type { OutputRecord } from './runs/cache.js';

@@ -1,28 +1,23 @@
 /**
- * The library entry: a pipeline owns a worker pool and runs chains over
- * buffers and files. Data flows one way: read → decode → tile stages
- * (workers) and geometry stages (sharp) → encode → write.
+ * The library's facade: a pipeline validates its options through the option
+ * schema, owns an engine (worker pool, I/O stage) and an output cache, and
+ * offers one image, a batch, a folder run and cached variants. Creating one
+ * sets sharp's process-wide thread budget (see `applySharpThreadBudget`).
  */
 import os from 'node:os';
-import { setMaxListeners } from 'node:events';
-import path from 'node:path';
-import sharp, { type Metadata } from 'sharp';
-import { resolveChain, type OpSpec, type OpInstance } from './plan/chain.js';
-import { Coordinator, type CoordinatorTimes } from './exec/coordinator.js';
-import { DEFAULT_LIMIT_INPUT_PIXELS, decodeImage, orientedSize, probeImage, readInput, type DecodedImage } from './io/decode.js';
-import { deadlineSignal, withDeadline } from './exec/deadline.js';
-import { MemoryBudget, defaultMemoryBudgetMb, imageBytes } from './exec/memory-budget.js';
-import type { ImageSize } from './model/op.js';
-import { encodeToBuffer, encodeToFile, formatFromPath, type EncodedInfo, type OutputFormat, type ParallelEncode, OUTPUT_FORMATS } from './io/encode.js';
-import { ValidationError } from './model/param.js';
-import { planChain, splitOnLoad, type Stage } from './plan/plan.js';
-import { TilePool, type PoolTimes } from './exec/worker/pool.js';
-import { createRegistry, type OpRegistry } from './plan/registry.js';
-import { runBounded } from './exec/bounded.js';
-import type { Raster } from './model/raster.js';
+import { parseOptions } from './model/options.js';
+import { ValidationError } from './model/errors.js';
+import type { OpSpec, OpInstance } from './plan/chain.js';
+import type { OpRegistry } from './plan/registry.js';
+import type { Stage } from './plan/plan.js';
+import { Engine } from './exec/engine.js';
+import type { BatchOptions, FileJob, FileResult, PipelineTimes, ProcessOptions, WrittenOutput } from './exec/types.js';
 import { runFolder, type FileEvent, type RunOptions, type RunSummary } from './runs/folder-run.js';
 import { DEFAULT_CACHE_DIR, OutputCache, type OutputRecord } from './runs/cache.js';
 import { cachedVariants, type VariantOptions } from './runs/variants.js';
+import { defaultMemoryBudgetMb } from './exec/memory-budget.js';
+
+export type { BatchOptions, FileJob, FileResult, OutputSpec, PipelineEvent, PipelineTimes, ProcessOptions, WrittenOutput } from './exec/types.js';
 
 /** Default of {@link PipelineOptions.parallelPngMinPixels}, with at least {@link PARALLEL_PNG_MIN_WORKERS} workers. */
 export const DEFAULT_PARALLEL_PNG_MIN_PIXELS = 16_000_000;
@@ -30,11 +25,15 @@ export const DEFAULT_PARALLEL_PNG_MIN_PIXELS = 16_000_000;
 /** Fewest workers with which big PNGs are deflated in bands by default (see `parallelPngMinPixels`). */
 export const PARALLEL_PNG_MIN_WORKERS = 4;
 
-/** Options of {@link createPipeline}. Every field is optional. */
+/**
+ * Options of {@link createPipeline}. Every field is optional; each is declared,
+ * with its range and default, in the option schema (`OPTIONS`), which
+ * validates it here as it validates the CLI flags and config files.
+ */
 export interface PipelineOptions {
   /** Worker threads for tile work (default: `os.availableParallelism()`). */
   readonly workers?: number;
-  /** Tile edge in pixels, used as given (default, measured: 256 raised to 8 × a stage's halo radius; 1024 for point-only stages). */
+  /** Tile edge in pixels, used as given (default, measured: 768 raised to 8 × a stage's halo radius; 1024 for point-only stages). */
   readonly tileSize?: number;
   /** Images read, decoded and not yet written, at most (default: workers + 1). */
   readonly maxInFlight?: number;
@@ -77,89 +76,6 @@ export interface PipelineOptions {
   readonly parallelPngMinPixels?: number | false;
 }
 
-/** How to process one image. */
-export interface ProcessOptions {
-  /** The chain, in order: `'blur:sigma=2'` strings or `{ op: 'blur', sigma: 2 }` objects. */
-  readonly ops?: readonly OpSpec[];
-  /** Output format (for files: default from the output's extension). */
-  readonly format?: OutputFormat;
-  /** Encoder quality 1–100 (jpeg, webp, avif, tiff). */
-  readonly quality?: number;
-  /** Cancels the work; the promise rejects with the signal's reason. */
-  readonly signal?: AbortSignal;
-}
-
-/** One output file of an input: where, how encoded, and (for variants) at which width. */
-export interface OutputSpec {
-  readonly path: string;
-  readonly format: OutputFormat;
-  readonly quality?: number;
-  /** Resize the processed image to this width for this output. */
-  readonly width?: number;
-  /** Keep the source's EXIF (textual tags) and write an sRGB profile; default: stripped. */
-  readonly keepMetadata?: boolean;
-  /** Resolve symbolic links and refuse to write unless the output lands inside this folder. */
-  readonly within?: string;
-}
-
-/** One input file and its outputs. */
-export interface FileJob {
-  readonly input: string;
-  readonly outputs: readonly OutputSpec[];
-}
-
-/** A written output. */
-export interface WrittenOutput extends EncodedInfo {
-  readonly path: string;
-  readonly mtimeMs: number;
-}
-
-/** The outcome for one input of {@link Pipeline.processFiles}. */
-export interface FileResult {
-  readonly input: string;
-  readonly status: 'ok' | 'failed';
-  readonly outputs: WrittenOutput[];
-  /** One line naming the file and the reason, when failed. */
-  readonly error?: string;
-  /** Something the user should know, e.g. that only the first frame of an animation was processed. */
-  readonly warning?: string;
-  readonly ms: number;
-}
-
-/** Lifecycle events of {@link Pipeline.processFiles}, for progress and instrumentation. */
-export type PipelineEvent =
-  | { readonly type: 'decoded'; readonly input: string; readonly width: number; readonly height: number }
-  | { readonly type: 'released'; readonly input: string }
-  | { readonly type: 'file'; readonly result: FileResult };
-
-/** Options of {@link Pipeline.processFiles}. */
-export interface BatchOptions {
-  readonly ops?: readonly OpSpec[];
-  readonly signal?: AbortSignal;
-  readonly onEvent?: (event: PipelineEvent) => void;
-}
-
-/** Where time went, in ms summed over images (stages overlap, so sums exceed wall time). */
-export interface PipelineTimes extends PoolTimes, CoordinatorTimes {
-  readMs: number;
-  decodeMs: number;
-  encodeMs: number;
-  images: number;
-  peakInFlight: number;
-}
-
-function checkInt(name: string, value: unknown, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new ValidationError(`${name} must be an integer in [${min}, ${max}], got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-
-function oneLine(err: unknown): string {
-  const msg = err instanceof Error ? err.message : String(err);
-  return msg.replace(/\s*\n\s*/g, '; ').trim();
-}
-
 /** A pipeline: a worker pool plus the I/O stage. Create with {@link createPipeline}; end with `close()`. */
 export class Pipeline {
   /** Worker threads in the pool. */
@@ -170,226 +86,56 @@ export class Pipeline {
   readonly maxInFlight: number;
   /** Milliseconds one image may take from read to write, if limited (see {@link PipelineOptions.timeout}). */
   readonly timeout: number | undefined;
-  readonly #limitInputPixels: number | false | undefined;
-  readonly #timeout: number | undefined;
-  readonly #parallel: ParallelEncode | undefined;
-  readonly #plugins: readonly string[];
-  readonly #pool: TilePool;
-  readonly #coordinator: Coordinator;
-  readonly #registry: Promise<OpRegistry>;
+  readonly #engine: Engine;
   readonly #cache: OutputCache | undefined;
-  readonly #budget: MemoryBudget;
   readonly #variantsInFlight = new Map<string, Promise<OutputRecord[]>>();
-  readonly #times = { readMs: 0, decodeMs: 0, encodeMs: 0, images: 0, inFlight: 0, peakInFlight: 0 };
 
   constructor(options: PipelineOptions = {}) {
     if (typeof options !== 'object' || options === null) throw new ValidationError('options must be an object');
-    this.workers = checkInt('workers', options.workers ?? os.availableParallelism(), 1, 1024);
-    this.tileSize = options.tileSize === undefined ? undefined : checkInt('tileSize', options.tileSize, 8, 1 << 20);
-    this.maxInFlight = checkInt('maxInFlight', options.maxInFlight ?? this.workers + 1, 1, 4096);
-    if (options.limitInputPixels !== undefined && options.limitInputPixels !== false) {
-      checkInt('limitInputPixels', options.limitInputPixels, 1, Number.MAX_SAFE_INTEGER);
-    }
-    this.#limitInputPixels = options.limitInputPixels;
-    this.#timeout = options.timeout === undefined ? undefined : checkInt('timeout', options.timeout, 1, 2 ** 31 - 1);
-    this.timeout = this.#timeout;
-    this.#budget = new MemoryBudget(checkInt('maxMemoryMb', options.maxMemoryMb ?? defaultMemoryBudgetMb(), 1, 2 ** 31 - 1));
-    this.#plugins = (options.plugins ?? []).map((p) => path.resolve(p));
-    // Thread budget: libvips gets one thread per image; parallelism comes from the pool.
-    sharp.concurrency(1);
-    sharp.cache(false);
-    if (options.cacheDir !== undefined && options.cacheDir !== false && (typeof options.cacheDir !== 'string' || options.cacheDir === '')) {
-      throw new ValidationError(`cacheDir must be a folder path or false, got ${JSON.stringify(options.cacheDir)}`);
-    }
-    this.#cache = options.cacheDir === false ? undefined : new OutputCache(options.cacheDir ?? DEFAULT_CACHE_DIR);
-    this.#registry = createRegistry(this.#plugins);
-    this.#registry.catch(() => {}); // surfaced by the first call that needs it
-    this.#pool = new TilePool({
-      workers: this.workers,
-      ...(options.workerMemoryMb !== undefined ? { workerMemoryMb: checkInt('workerMemoryMb', options.workerMemoryMb, 16, 1 << 20) } : {}),
+    const o = parseOptions<PipelineOptions>('pipeline', options);
+    const workers = o.workers ?? os.availableParallelism();
+    this.#engine = new Engine({
+      workers,
+      tileSize: o.tileSize,
+      maxInFlight: o.maxInFlight ?? workers + 1,
+      limitInputPixels: o.limitInputPixels,
+      plugins: o.plugins ?? [],
+      timeout: o.timeout,
+      maxMemoryMb: o.maxMemoryMb ?? defaultMemoryBudgetMb(),
+      workerMemoryMb: o.workerMemoryMb,
+      parallelPngMinPixels: o.parallelPngMinPixels ?? (workers >= PARALLEL_PNG_MIN_WORKERS ? DEFAULT_PARALLEL_PNG_MIN_PIXELS : false),
     });
-    const minPixels = options.parallelPngMinPixels ?? (this.workers >= PARALLEL_PNG_MIN_WORKERS ? DEFAULT_PARALLEL_PNG_MIN_PIXELS : false);
-    if (minPixels !== false) checkInt('parallelPngMinPixels', minPixels, 1, Number.MAX_SAFE_INTEGER);
-    this.#parallel = minPixels === false ? undefined : {
-      run: (task, signal) => this.#pool.deflate(task, signal),
-      window: this.workers * 2,
-      minPixels,
-    };
-    this.#coordinator = new Coordinator(this.#pool, { tileSize: this.tileSize, plugins: this.#plugins });
+    ({ workers: this.workers, tileSize: this.tileSize, maxInFlight: this.maxInFlight, timeout: this.timeout } = this.#engine);
+    this.#cache = o.cacheDir === false ? undefined : new OutputCache(o.cacheDir ?? DEFAULT_CACHE_DIR);
   }
 
   /** The operations this pipeline knows (built-ins and plugins). */
-  async registry(): Promise<OpRegistry> {
-    return this.#registry;
+  registry(): Promise<OpRegistry> {
+    return this.#engine.registry();
   }
 
   /** Validates a chain and splits it into stages; throws a ValidationError naming the bad op or parameter. */
-  async plan(ops: readonly OpSpec[] = []): Promise<{ chain: OpInstance[]; stages: Stage[] }> {
-    const chain = resolveChain(ops, await this.#registry);
-    return { chain, stages: planChain(chain) };
+  plan(ops: readonly OpSpec[] = []): Promise<{ chain: OpInstance[]; stages: Stage[] }> {
+    return this.#engine.plan(ops);
   }
 
-  async #decode(input: Uint8Array, onLoad: OpInstance | undefined, metadata: Metadata, signal: AbortSignal | undefined): Promise<DecodedImage> {
-    const t = performance.now();
-    const decoded = await decodeImage(input, { limitInputPixels: this.#limitInputPixels, onLoad, metadata, signal });
-    this.#times.decodeMs += performance.now() - t;
-    return decoded;
-  }
-
-  /** Decodes `input`, runs the chain, and encodes the result to `format` (default png). */
-  async processBuffer(input: Uint8Array | ArrayBuffer, options: ProcessOptions = {}): Promise<Buffer> {
-    if (!(input instanceof Uint8Array) && !(input instanceof ArrayBuffer)) {
-      throw new ValidationError(`processBuffer takes the encoded image as a Buffer, Uint8Array or ArrayBuffer, got ${typeof input === 'string' ? 'a string (use processFile for paths)' : typeof input}`);
-    }
-    const { stages } = await this.plan(options.ops);
-    const format = options.format ?? 'png';
-    if (!OUTPUT_FORMATS.includes(format)) throw new ValidationError(`format must be one of ${OUTPUT_FORMATS.join(', ')}, got ${JSON.stringify(format)}`);
-    const { signal } = options;
-    const bytes = input instanceof ArrayBuffer ? new Uint8Array(input) : input;
-    return this.#withImageSignal(signal, async (imageSignal) => {
-      imageSignal?.throwIfAborted();
-      const plan = splitOnLoad(stages);
-      const meta = await probeImage(bytes, this.#limitInputPixels, imageSignal);
-      this.#checkSizes(orientedSize(meta), plan.onLoad, plan.stages);
-      const decoded = await this.#decode(bytes, plan.onLoad, meta, imageSignal);
-      const raster = await this.#runStages(decoded.raster, plan.stages, imageSignal);
-      imageSignal?.throwIfAborted();
-      const t = performance.now();
-      const { data } = await withDeadline(encodeToBuffer(raster, { format, quality: options.quality }), imageSignal, 'encoding');
-      this.#times.encodeMs += performance.now() - t;
-      this.#times.images++;
-      return data;
-    });
-  }
-
-  /**
-   * Runs `work` under one image's signal: the caller's, plus the pipeline's
-   * timeout. A rejection caused by either becomes that signal's reason (the
-   * caller's own, or "timed out after N ms ...").
-   */
-  async #withImageSignal<T>(signal: AbortSignal | undefined, work: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
-    const deadline = this.#timeout === undefined ? undefined : deadlineSignal(this.#timeout);
-    const sources = [signal, deadline?.signal].filter((s): s is AbortSignal => s !== undefined);
-    const imageSignal = sources.length === 0 ? undefined : sources.length === 1 ? sources[0] : AbortSignal.any(sources);
-    if (imageSignal) setMaxListeners(0, imageSignal); // every tile in flight listens to it
-    try {
-      return await work(imageSignal);
-    } catch (err) {
-      if (signal?.aborted) throw signal.reason;
-      if (deadline?.signal.aborted) {
-        const reason = deadline.signal.reason as Error;
-        throw err instanceof Error && err.message.startsWith(reason.message) ? err : new Error(`${reason.message} while processing`);
-      }
-      throw err;
-    } finally {
-      deadline?.clear();
-    }
-  }
-
-  /**
-   * Checks the size every stage will produce, planned from the header, against
-   * the pixel limit: a tiny input that a geometry op would blow up fails before
-   * any memory is spent, naming the op. Returns the largest planned size.
-   */
-  #checkSizes(input: ImageSize, onLoad: OpInstance | undefined, stages: readonly Stage[]): number {
-    const limit = this.#limitInputPixels === undefined ? DEFAULT_LIMIT_INPUT_PIXELS : this.#limitInputPixels;
-    let size = input;
-    let largest = size.width * size.height;
-    const ops = [...(onLoad ? [onLoad] : []), ...stages.flatMap((s) => (s.kind === 'geometry' ? s.ops : []))];
-    for (const inst of ops) {
-      if (inst.def.kind !== 'geometry' || !inst.def.size) continue;
-      size = inst.def.size(inst.params as never, size);
-      const pixels = size.width * size.height;
-      largest = Math.max(largest, pixels);
-      if (limit !== false && pixels > limit) {
-        throw new Error(`${inst.def.name} would make the image ${size.width}x${size.height} (${(pixels / 1e6).toFixed(0)} MP), over the pixel limit of ${limit} (limitInputPixels)`);
-      }
-    }
-    return largest;
+  /** Decodes `input` (encoded bytes), runs the chain, and encodes the result to `format` (default png). */
+  processBuffer(input: Uint8Array | ArrayBuffer, options: ProcessOptions = {}): Promise<Buffer> {
+    return this.#engine.processBuffer(input, options);
   }
 
   /** Reads `input`, runs the chain and writes `output` atomically (format from its extension unless given). */
-  async processFile(input: string, output: string, options: ProcessOptions = {}): Promise<WrittenOutput> {
-    const format = options.format ?? formatFromPath(output);
-    if (!format) throw new ValidationError(`cannot tell the output format of "${output}"; give format`);
-    const { stages } = await this.plan(options.ops);
-    const { outputs: [written] } = await this.#processJob({ input, outputs: [{ path: output, format, quality: options.quality }] }, stages, options.signal);
-    return written;
-  }
-
-  /** Runs the stages; a failure caused by the signal becomes the signal's reason. */
-  async #runStages(raster: Raster, stages: readonly Stage[], signal?: AbortSignal): Promise<Raster> {
-    try {
-      return await this.#coordinator.run(raster, stages, signal);
-    } catch (err) {
-      if (signal?.aborted) throw signal.reason;
-      throw err;
-    }
-  }
-
-  async #processJob(job: FileJob, stages: readonly Stage[], signal?: AbortSignal, onEvent?: (e: PipelineEvent) => void): Promise<{ outputs: WrittenOutput[]; warning?: string }> {
-    return this.#withImageSignal(signal, async (imageSignal) => {
-      let t = performance.now();
-      let bytes: Buffer | undefined = await readInput(job.input, imageSignal);
-      this.#times.readMs += performance.now() - t;
-      imageSignal?.throwIfAborted();
-      const plan = splitOnLoad(stages);
-      const meta = await probeImage(bytes, this.#limitInputPixels, imageSignal);
-      const largest = this.#checkSizes(orientedSize(meta), plan.onLoad, plan.stages);
-      const release = await this.#budget.acquire(imageBytes(largest, bytes.length), imageSignal);
-      let decoded: DecodedImage | undefined;
-      try {
-        decoded = await this.#decode(bytes, plan.onLoad, meta, imageSignal);
-        bytes = undefined; // the encoded input is not needed once decoded
-        onEvent?.({ type: 'decoded', input: job.input, width: decoded.raster.width, height: decoded.raster.height });
-        const raster = await this.#runStages(decoded.raster, plan.stages, imageSignal);
-        const written: WrittenOutput[] = [];
-        for (const out of job.outputs) {
-          imageSignal?.throwIfAborted();
-          t = performance.now();
-          const metadata = out.keepMetadata ? decoded.metadata : undefined;
-          const info = await encodeToFile(raster, out.path, { ...out, metadata }, { signal: imageSignal, within: out.within }, this.#parallel);
-          this.#times.encodeMs += performance.now() - t;
-          written.push({ ...info, path: out.path });
-        }
-        this.#times.images++;
-        const warning = decoded.pages > 1 ? `${job.input}: ${decoded.pages} frames/pages; only the first was processed` : undefined;
-        return { outputs: written, ...(warning ? { warning } : {}) };
-      } finally {
-        release();
-        if (decoded) onEvent?.({ type: 'released', input: job.input });
-      }
-    });
+  processFile(input: string, output: string, options: ProcessOptions = {}): Promise<WrittenOutput> {
+    return this.#engine.processFile(input, output, options);
   }
 
   /**
-   * Processes many files with bounded run-ahead: at most `maxInFlight` images
-   * are between read and write at once, and tiles of all of them share the
-   * pool, so one image's decode and encode overlap others' tile work.
-   * A failing file is reported in its result; the batch goes on. The chain is
-   * validated before any file is read.
+   * Processes many files with bounded run-ahead (at most `maxInFlight` images
+   * between read and write, admitted by the memory budget). A failing file is
+   * reported in its result; the batch goes on.
    */
-  async processFiles(jobs: Iterable<FileJob> | AsyncIterable<FileJob>, options: BatchOptions = {}): Promise<FileResult[]> {
-    const { stages } = await this.plan(options.ops);
-    const results: FileResult[] = [];
-    const { signal, onEvent } = options;
-    await runBounded(jobs, this.maxInFlight, async (job) => {
-      const start = performance.now();
-      this.#times.inFlight++;
-      this.#times.peakInFlight = Math.max(this.#times.peakInFlight, this.#times.inFlight);
-      let result: FileResult;
-      try {
-        const { outputs, warning } = await this.#processJob(job, stages, signal, onEvent);
-        result = { input: job.input, status: 'ok', outputs, ...(warning ? { warning } : {}), ms: performance.now() - start };
-      } catch (err) {
-        result = { input: job.input, status: 'failed', outputs: [], error: `${job.input}: ${oneLine(err)}`, ms: performance.now() - start };
-      } finally {
-        this.#times.inFlight--;
-      }
-      results.push(result);
-      onEvent?.({ type: 'file', result });
-    }, signal);
-    return results;
+  processFiles(jobs: Iterable<FileJob> | AsyncIterable<FileJob>, options: BatchOptions = {}): Promise<FileResult[]> {
+    return this.#engine.processFiles(jobs, options);
   }
 
   /**
@@ -398,7 +144,7 @@ export class Pipeline {
    * are reported per file (in events and the summary), never thrown.
    */
   run(options: RunOptions): Promise<RunSummary> {
-    return runFolder(this, options);
+    return runFolder(this.#engine, this.#cache, options);
   }
 
   /**
@@ -411,7 +157,7 @@ export class Pipeline {
     let wake: (() => void) | undefined;
     let finished = false;
     let outcome: { summary?: RunSummary; error?: unknown } = {};
-    void runFolder(this, { ...options, onProgress: (e) => { options.onProgress?.(e); queue.push(e); wake?.(); } })
+    void runFolder(this.#engine, this.#cache, { ...options, onProgress: (e) => { options.onProgress?.(e); queue.push(e); wake?.(); } })
       .then((summary) => { outcome = { summary }; }, (error: unknown) => { outcome = { error }; })
       .finally(() => { finished = true; wake?.(); });
     for (;;) {
@@ -435,7 +181,7 @@ export class Pipeline {
    */
   async variants(file: string, options: VariantOptions = {}): Promise<OutputRecord[]> {
     if (!this.#cache) throw new ValidationError('variants() needs a cache: create the pipeline without cacheDir: false');
-    return cachedVariants(this, this.#cache, this.#variantsInFlight, file, options);
+    return cachedVariants(this.#engine, this.#cache, this.#variantsInFlight, file, options);
   }
 
   /** The output cache, if any. */
@@ -445,13 +191,12 @@ export class Pipeline {
 
   /** Where time went so far (ms summed over images and tiles). */
   times(): PipelineTimes {
-    const { inFlight: _ignored, ...io } = this.#times;
-    return { ...io, ...this.#pool.times, ...this.#coordinator.times };
+    return this.#engine.times();
   }
 
   /** Ends the worker pool. The pipeline cannot be used afterwards. */
-  async close(): Promise<void> {
-    await this.#pool.close();
+  close(): Promise<void> {
+    return this.#engine.close();
   }
 }
 

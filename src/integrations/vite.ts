@@ -2,9 +2,9 @@
  * `tilepipe/vite`: a Vite plugin that runs tilepipe chains on imported images.
  *
  * ```js
- * import blurred from '../photo.jpg?tilepipe&op=blur:sigma=2&format=webp';      // a URL
- * import srcset from '../photo.jpg?tilepipe&widths=480,960&as=srcset';           // 'url 480w, url 960w'
- * import hero from '../photo.jpg?tilepipe&op=resize:width=800&op=sharpen&as=meta'; // { src, width, height, format, srcset }
+ * import blurred from './photo.jpg?tilepipe&op=blur:sigma=2&format=webp';      // a URL
+ * import srcset from './photo.jpg?tilepipe&widths=480,960&as=srcset';           // 'url 480w, url 960w'
+ * import hero from './photo.jpg?tilepipe&op=resize:width=800&op=sharpen&as=meta'; // { src, width, height, format, srcset }
  * ```
  *
  * Outputs come from (and go into) the content-addressed output cache, so an
@@ -20,8 +20,9 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Plugin, ResolvedConfig } from 'vite';
 import { DEFAULT_CACHE_DIR, type OutputRecord } from '../runs/cache.js';
-import { FORMAT_EXTENSION, parseFormat, type OutputFormat } from '../io/encode.js';
-import { ValidationError } from '../model/param.js';
+import { FORMAT_EXTENSION } from '../io/encode.js';
+import { parseFormat, type OutputFormat } from '../model/options.js';
+import { ValidationError } from '../model/errors.js';
 import { createPipeline, type Pipeline } from '../pipeline.js';
 
 /** Options of the {@link tilepipe} Vite plugin. Every field is optional. */

@@ -2,12 +2,9 @@
  * The input side of the I/O stage: asynchronous reads, and decoding with
  * sharp into 8-bit sRGB RGBA with EXIF orientation applied.
  */
-import { constants } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
 import sharp, { type Metadata } from 'sharp';
 import type { OpInstance } from '../plan/chain.js';
 import { withDeadline } from '../exec/deadline.js';
-import { problemOf } from '../runs/expand-inputs.js';
 import type { Raster } from '../model/raster.js';
 import type { SourceMetadata } from './metadata.js';
 
@@ -38,36 +35,6 @@ export interface DecodedImage {
   readonly metadata: SourceMetadata;
   /** Frames or pages in the source; only the first is decoded. */
   readonly pages: number;
-}
-
-/**
- * Opens a file for reading only if it is a regular file. The open does not
- * block on a FIFO (O_NONBLOCK), so a FIFO or a device among the inputs fails
- * at once with "not a regular file" instead of hanging the run.
- */
-export async function openRegularFile(file: string): Promise<FileHandle> {
-  const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
-  try {
-    const problem = problemOf('', await handle.stat());
-    if (problem) throw new Error(problem);
-    return handle;
-  } catch (err) {
-    await handle.close();
-    throw err;
-  }
-}
-
-/** Reads a whole regular file; gives up when `signal` aborts (a read that hangs is abandoned). */
-export async function readInput(file: string, signal?: AbortSignal): Promise<Buffer> {
-  const read = (async () => {
-    const handle = await openRegularFile(file);
-    try {
-      return await handle.readFile({ signal });
-    } finally {
-      await handle.close();
-    }
-  })();
-  return withDeadline(read, signal, 'reading');
 }
 
 /** Reads an encoded image's header (no pixels decoded). */

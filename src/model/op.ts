@@ -7,7 +7,7 @@
  */
 import type { Sharp } from 'sharp';
 import type { ParamSchema, Params } from './param.js';
-import { ValidationError } from './param.js';
+import { ValidationError } from './errors.js';
 
 /**
  * A rectangle of RGBA pixels positioned in the image's global coordinates.

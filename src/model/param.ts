@@ -1,3 +1,4 @@
+import { ValidationError } from './errors.js';
 /**
  * Parameter schemas for operations, and their validation.
  *
@@ -62,11 +63,6 @@ export type ParamValue<S extends ParamSpec> = S extends NumberParam
 
 /** Validated parameter values for a schema: every parameter present, defaults applied. */
 export type Params<S extends ParamSchema> = { -readonly [K in keyof S]: ParamValue<S[K]> };
-
-/** Raised for an invalid operation, parameter or option; the message names what is wrong and what is accepted. */
-export class ValidationError extends Error {
-  override name = 'ValidationError';
-}
 
 /** Describes the accepted values of a spec, e.g. `a number in [0.3, 100]`. */
 export function describeRange(spec: ParamSpec): string {

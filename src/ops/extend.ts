@@ -1,5 +1,5 @@
 import { defineOp } from '../model/op.js';
-import { ValidationError } from '../model/param.js';
+import { ValidationError } from '../model/errors.js';
 import { backgroundParam, sharpColour } from './rotate.js';
 
 /**

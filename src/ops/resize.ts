@@ -1,5 +1,5 @@
 import { defineOp } from '../model/op.js';
-import { ValidationError } from '../model/param.js';
+import { ValidationError } from '../model/errors.js';
 
 /**
  * Resize through libvips. With one of width/height the aspect ratio is kept; `fit` applies when both are given.

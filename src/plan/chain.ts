@@ -3,7 +3,8 @@
  * objects into validated operation instances.
  */
 import type { OpDefinition } from '../model/op.js';
-import { ValidationError, validateParams } from '../model/param.js';
+import { validateParams } from '../model/param.js';
+import { ValidationError } from '../model/errors.js';
 import type { OpRegistry } from './registry.js';
 
 /** One step of a chain as a user writes it: `'blur:sigma=2'` or `{ op: 'blur', sigma: 2 }`. */

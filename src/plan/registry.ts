@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 import type { OpDefinition } from '../model/op.js';
 import { defineOp } from '../model/op.js';
-import { ValidationError } from '../model/param.js';
+import { ValidationError } from '../model/errors.js';
 import { builtinOps } from '../ops/index.js';
 
 /** Name → operation lookup. */

@@ -7,8 +7,10 @@
 import { copyFile, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
-import { keyOf } from './manifest.js';
-import { FORMAT_EXTENSION, writeAtomic, type OutputFormat, type WriteOptions } from '../io/encode.js';
+import { keyOf } from './hash.js';
+import { FORMAT_EXTENSION } from '../io/encode.js';
+import { writeAtomic, type WriteOptions } from '../io/atomic-write.js';
+import { type OutputFormat } from '../model/options.js';
 
 /** Where the cache lives unless `cacheDir` says otherwise (relative to the working folder). */
 export const DEFAULT_CACHE_DIR = path.join('node_modules', '.cache', 'tilepipe');

@@ -16,7 +16,7 @@ import type { Stats } from 'node:fs';
 import path from 'node:path';
 import fg from 'fast-glob';
 import picomatch from 'picomatch';
-import { ValidationError } from '../model/param.js';
+import { ValidationError } from '../model/errors.js';
 
 /** Extensions a directory walk picks up (case-insensitive). */
 export const IMAGE_EXTENSIONS = ['jpg', 'jpeg', 'jpe', 'png', 'webp', 'gif', 'tif', 'tiff', 'avif', 'heic', 'heif', 'svg'] as const;

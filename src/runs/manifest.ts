@@ -12,15 +12,13 @@
  * merging entries by write time, and deletes only journals whose process is
  * gone. Two runs into one out-dir therefore never lose each other's entries.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { readFile, readdir, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
-import { withDeadline } from '../exec/deadline.js';
-import { openRegularFile } from '../io/decode.js';
-import { HOST_TAG, writeAtomic } from '../io/encode.js';
-import { processAlive } from './process-alive.js';
+import { HOST_TAG, writeAtomic } from '../io/atomic-write.js';
+import { processAlive } from '../io/process-alive.js';
 
 /** File name of the manifest inside the out-dir. */
 export const MANIFEST_NAME = '.tilepipe-manifest.json';
@@ -51,29 +49,6 @@ export interface OutputSize {
   readonly height?: number;
   readonly bytes?: number;
   readonly mtimeMs?: number;
-}
-
-/**
- * SHA-256 (hex) of a regular file's content, streamed. Refuses FIFOs and
- * devices at once; gives up when `signal` aborts.
- */
-export async function hashFile(file: string, signal?: AbortSignal): Promise<string> {
-  const work = (async () => {
-    const handle = await openRegularFile(file);
-    const hash = createHash('sha256');
-    try {
-      for await (const chunk of handle.createReadStream({ autoClose: false, signal })) hash.update(chunk as Buffer);
-    } finally {
-      await handle.close();
-    }
-    return hash.digest('hex');
-  })();
-  return withDeadline(work, signal, 'hashing');
-}
-
-/** A short stable key for a JSON-serialisable value. */
-export function keyOf(value: unknown): string {
-  return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
 }
 
 function valid(v: unknown): v is StoredEntry {

@@ -3,7 +3,7 @@
  * rendered per input and variant, refused if it could land outside the out-dir.
  */
 import path from 'node:path';
-import { ValidationError } from '../model/param.js';
+import { ValidationError } from '../model/errors.js';
 
 /** Placeholders a name template may use. */
 export const NAME_FIELDS = ['dir', 'name', 'ext', 'srcext', 'width', 'format', 'hash'] as const;

@@ -5,10 +5,10 @@
  */
 import { formatOp, type OpSpec } from '../plan/chain.js';
 import { outputKey, type OutputCache, type OutputRecord } from './cache.js';
-import { hashFile } from './manifest.js';
-import { OUTPUT_FORMATS, type OutputFormat } from '../io/encode.js';
-import { ValidationError } from '../model/param.js';
-import type { Pipeline } from '../pipeline.js';
+import { hashFile } from './hash.js';
+import { OUTPUT_FORMATS, type OutputFormat } from '../model/options.js';
+import { ValidationError } from '../model/errors.js';
+import type { Engine } from '../exec/engine.js';
 
 /** What to make of one input. */
 export interface VariantOptions {
@@ -24,7 +24,7 @@ export interface VariantOptions {
 
 /** Makes (or finds in the cache) every width × format of `file`; returns them in that order, with paths in the cache. */
 export async function cachedVariants(
-  pipeline: Pipeline,
+  engine: Engine,
   cache: OutputCache,
   inFlight: Map<string, Promise<OutputRecord[]>>,
   file: string,
@@ -34,7 +34,7 @@ export async function cachedVariants(
   if (!formats.every((f) => (OUTPUT_FORMATS as readonly string[]).includes(f))) throw new ValidationError(`formats must be among ${OUTPUT_FORMATS.join(', ')}, got ${JSON.stringify(formats)}`);
   const widths = options.widths ?? [undefined];
   if (!widths.every((w) => w === undefined || (Number.isInteger(w) && w >= 1 && w <= 100000))) throw new ValidationError(`widths must be integers in [1, 100000], got ${JSON.stringify(widths)}`);
-  const { chain } = await pipeline.plan(options.ops);
+  const { chain } = await engine.plan(options.ops);
   const chainKey = chain.map(formatOp);
   const hash = await hashFile(file);
   const specs = widths.flatMap((width) => formats.map((format) => ({ format, width, quality: options.quality, keepMetadata: options.keepMetadata })));
@@ -45,7 +45,7 @@ export async function cachedVariants(
   const work = (async () => {
     const found = await Promise.all(specs.map((s, i) => cache.lookup(keys[i], s.format)));
     if (found.every((r): r is OutputRecord => r !== undefined)) return found;
-    const [result] = await pipeline.processFiles(
+    const [result] = await engine.processFiles(
       [{ input: file, outputs: specs.map((s, i) => ({ ...s, path: cache.pathOf(keys[i], s.format) })) }],
       { ops: options.ops, signal: options.signal },
     );

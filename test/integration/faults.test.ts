@@ -9,7 +9,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, symlink
 import path from 'node:path';
 import sharp from 'sharp';
 import { createPipeline, ValidationError, type PipelineEvent } from '../../dist/src/index.js';
-import { HOST_TAG } from '../../dist/src/io/encode.js';
+import { HOST_TAG } from '../../dist/src/io/atomic-write.js';
 import { CLI, runCli } from '../cli-runner.js';
 import { syntheticPng, tempDir, temps, tree } from '../fixtures.js';
 

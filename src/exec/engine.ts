@@ -1,0 +1,229 @@
+/**
+ * The engine: one image or a batch of them, read → decode → tile stages
+ * (workers) and geometry stages (sharp) → encode → write, with bounded
+ * run-ahead, a memory budget and per-image deadlines. The public `Pipeline`
+ * and the folder run are thin layers over it.
+ */
+import path from 'node:path';
+import sharp, { type Metadata } from 'sharp';
+import { resolveChain, type OpSpec, type OpInstance } from '../plan/chain.js';
+import { planChain, splitOnLoad, type Stage } from '../plan/plan.js';
+import { createRegistry, type OpRegistry } from '../plan/registry.js';
+import type { Raster } from '../model/raster.js';
+import { ValidationError } from '../model/errors.js';
+import { OUTPUT_FORMATS } from '../model/options.js';
+import { decodeImage, orientedSize, probeImage, type DecodedImage } from '../io/decode.js';
+import { readInput } from '../io/read.js';
+import { encodeToBuffer, encodeToFile, formatFromPath, type ParallelEncode } from '../io/encode.js';
+import { Coordinator } from './coordinator.js';
+import { withDeadline } from './deadline.js';
+import { checkPlannedSizes, withImageSignal } from './image-guard.js';
+import { MemoryBudget, imageBytes } from './memory-budget.js';
+import { runBounded } from './bounded.js';
+import { TilePool } from './worker/pool.js';
+import type { BatchOptions, FileJob, FileResult, PipelineEvent, PipelineTimes, ProcessOptions, WrittenOutput } from './types.js';
+
+/** Settings of an engine, already validated (see `PipelineOptions` for each). */
+export interface EngineSettings {
+  readonly workers: number;
+  readonly tileSize?: number;
+  readonly maxInFlight: number;
+  readonly limitInputPixels?: number | false;
+  readonly plugins: readonly string[];
+  readonly timeout?: number;
+  readonly maxMemoryMb: number;
+  readonly workerMemoryMb?: number;
+  /** PNGs of at least this many pixels are deflated in bands on the workers; false: never. */
+  readonly parallelPngMinPixels: number | false;
+}
+
+function oneLine(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  return msg.replace(/\s*\n\s*/g, '; ').trim();
+}
+
+/**
+ * Sets libvips's process-wide thread budget for tilepipe: one libvips thread
+ * per image (parallelism comes from the worker pool and from images in
+ * flight) and no operation cache. These are sharp's global settings, felt by
+ * any other sharp user in the same process; the engine sets them on creation.
+ */
+export function applySharpThreadBudget(): void {
+  sharp.concurrency(1);
+  sharp.cache(false);
+}
+
+/** Runs chains over images on a worker pool. */
+export class Engine {
+  /** Worker threads in the pool. */
+  readonly workers: number;
+  /** Tile edge in pixels, or undefined for the measured default. */
+  readonly tileSize: number | undefined;
+  /** Bound on images in flight in {@link Engine.processFiles}. */
+  readonly maxInFlight: number;
+  /** Milliseconds one image may take from read to write, if limited. */
+  readonly timeout: number | undefined;
+  readonly #limitInputPixels: number | false | undefined;
+  readonly #parallel: ParallelEncode | undefined;
+  readonly #pool: TilePool;
+  readonly #coordinator: Coordinator;
+  readonly #registry: Promise<OpRegistry>;
+  readonly #budget: MemoryBudget;
+  readonly #times = { readMs: 0, decodeMs: 0, encodeMs: 0, images: 0, inFlight: 0, peakInFlight: 0 };
+
+  constructor(s: EngineSettings) {
+    this.workers = s.workers;
+    this.tileSize = s.tileSize;
+    this.maxInFlight = s.maxInFlight;
+    this.timeout = s.timeout;
+    this.#limitInputPixels = s.limitInputPixels;
+    this.#budget = new MemoryBudget(s.maxMemoryMb);
+    const plugins = s.plugins.map((p) => path.resolve(p));
+    applySharpThreadBudget();
+    this.#registry = createRegistry(plugins);
+    this.#registry.catch(() => {}); // surfaced by the first call that needs it
+    this.#pool = new TilePool({ workers: s.workers, ...(s.workerMemoryMb !== undefined ? { workerMemoryMb: s.workerMemoryMb } : {}) });
+    const minPixels = s.parallelPngMinPixels;
+    this.#parallel = minPixels === false ? undefined : { run: (task, signal) => this.#pool.deflate(task, signal), window: s.workers * 2, minPixels };
+    this.#coordinator = new Coordinator(this.#pool, { tileSize: s.tileSize, plugins });
+  }
+
+  /** The operations this engine knows (built-ins and plugins). */
+  async registry(): Promise<OpRegistry> {
+    return this.#registry;
+  }
+
+  /** Validates a chain and splits it into stages; throws a ValidationError naming the bad op or parameter. */
+  async plan(ops: readonly OpSpec[] = []): Promise<{ chain: OpInstance[]; stages: Stage[] }> {
+    const chain = resolveChain(ops, await this.#registry);
+    return { chain, stages: planChain(chain) };
+  }
+
+  async #decode(input: Uint8Array, onLoad: OpInstance | undefined, metadata: Metadata, signal: AbortSignal | undefined): Promise<DecodedImage> {
+    const t = performance.now();
+    const decoded = await decodeImage(input, { limitInputPixels: this.#limitInputPixels, onLoad, metadata, signal });
+    this.#times.decodeMs += performance.now() - t;
+    return decoded;
+  }
+
+  /** Decodes `input`, runs the chain, and encodes the result to `format` (default png). */
+  async processBuffer(input: Uint8Array | ArrayBuffer, options: ProcessOptions = {}): Promise<Buffer> {
+    if (!(input instanceof Uint8Array) && !(input instanceof ArrayBuffer)) {
+      throw new ValidationError(`processBuffer takes the encoded image as a Buffer, Uint8Array or ArrayBuffer, got ${typeof input === 'string' ? 'a string (use processFile for paths)' : typeof input}`);
+    }
+    const { stages } = await this.plan(options.ops);
+    const format = options.format ?? 'png';
+    if (!OUTPUT_FORMATS.includes(format)) throw new ValidationError(`format must be one of ${OUTPUT_FORMATS.join(', ')}, got ${JSON.stringify(format)}`);
+    const { signal } = options;
+    const bytes = input instanceof ArrayBuffer ? new Uint8Array(input) : input;
+    return withImageSignal(this.timeout, signal, async (imageSignal) => {
+      imageSignal?.throwIfAborted();
+      const plan = splitOnLoad(stages);
+      const meta = await probeImage(bytes, this.#limitInputPixels, imageSignal);
+      checkPlannedSizes(this.#limitInputPixels, orientedSize(meta), plan.onLoad, plan.stages);
+      const decoded = await this.#decode(bytes, plan.onLoad, meta, imageSignal);
+      const raster = await this.#runStages(decoded.raster, plan.stages, imageSignal);
+      imageSignal?.throwIfAborted();
+      const t = performance.now();
+      const { data } = await withDeadline(encodeToBuffer(raster, { format, quality: options.quality }), imageSignal, 'encoding');
+      this.#times.encodeMs += performance.now() - t;
+      this.#times.images++;
+      return data;
+    });
+  }
+
+  /** Reads `input`, runs the chain and writes `output` atomically (format from its extension unless given). */
+  async processFile(input: string, output: string, options: ProcessOptions = {}): Promise<WrittenOutput> {
+    const format = options.format ?? formatFromPath(output);
+    if (!format) throw new ValidationError(`cannot tell the output format of "${output}"; give format`);
+    const { stages } = await this.plan(options.ops);
+    const { outputs: [written] } = await this.#processJob({ input, outputs: [{ path: output, format, quality: options.quality }] }, stages, options.signal);
+    return written;
+  }
+
+  /** Runs the stages; a failure caused by the signal becomes the signal's reason. */
+  async #runStages(raster: Raster, stages: readonly Stage[], signal?: AbortSignal): Promise<Raster> {
+    try {
+      return await this.#coordinator.run(raster, stages, signal);
+    } catch (err) {
+      if (signal?.aborted) throw signal.reason;
+      throw err;
+    }
+  }
+
+  async #processJob(job: FileJob, stages: readonly Stage[], signal?: AbortSignal, onEvent?: (e: PipelineEvent) => void): Promise<{ outputs: WrittenOutput[]; warning?: string }> {
+    return withImageSignal(this.timeout, signal, async (imageSignal) => {
+      let t = performance.now();
+      let bytes: Buffer | undefined = await readInput(job.input, imageSignal);
+      this.#times.readMs += performance.now() - t;
+      imageSignal?.throwIfAborted();
+      const plan = splitOnLoad(stages);
+      const meta = await probeImage(bytes, this.#limitInputPixels, imageSignal);
+      const largest = checkPlannedSizes(this.#limitInputPixels, orientedSize(meta), plan.onLoad, plan.stages);
+      const release = await this.#budget.acquire(imageBytes(largest, bytes.length), imageSignal);
+      let decoded: DecodedImage | undefined;
+      try {
+        decoded = await this.#decode(bytes, plan.onLoad, meta, imageSignal);
+        bytes = undefined; // the encoded input is not needed once decoded
+        onEvent?.({ type: 'decoded', input: job.input, width: decoded.raster.width, height: decoded.raster.height });
+        const raster = await this.#runStages(decoded.raster, plan.stages, imageSignal);
+        const written: WrittenOutput[] = [];
+        for (const out of job.outputs) {
+          imageSignal?.throwIfAborted();
+          t = performance.now();
+          const metadata = out.keepMetadata ? decoded.metadata : undefined;
+          const info = await encodeToFile(raster, out.path, { ...out, metadata }, { signal: imageSignal, within: out.within }, this.#parallel);
+          this.#times.encodeMs += performance.now() - t;
+          written.push({ ...info, path: out.path });
+        }
+        this.#times.images++;
+        const warning = decoded.pages > 1 ? `${job.input}: ${decoded.pages} frames/pages; only the first was processed` : undefined;
+        return { outputs: written, ...(warning ? { warning } : {}) };
+      } finally {
+        release();
+        if (decoded) onEvent?.({ type: 'released', input: job.input });
+      }
+    });
+  }
+
+  /**
+   * Processes many files with bounded run-ahead: at most `maxInFlight` images
+   * are between read and write at once, and tiles of all of them share the
+   * pool, so one image's decode and encode overlap others' tile work.
+   * A failing file is reported in its result; the batch goes on. The chain is
+   * validated before any file is read.
+   */
+  async processFiles(jobs: Iterable<FileJob> | AsyncIterable<FileJob>, options: BatchOptions = {}): Promise<FileResult[]> {
+    const { stages } = await this.plan(options.ops);
+    const results: FileResult[] = [];
+    const { signal, onEvent } = options;
+    await runBounded(jobs, this.maxInFlight, async (job) => {
+      const start = performance.now();
+      this.#times.inFlight++;
+      this.#times.peakInFlight = Math.max(this.#times.peakInFlight, this.#times.inFlight);
+      let result: FileResult;
+      try {
+        const { outputs, warning } = await this.#processJob(job, stages, signal, onEvent);
+        result = { input: job.input, status: 'ok', outputs, ...(warning ? { warning } : {}), ms: performance.now() - start };
+      } catch (err) {
+        result = { input: job.input, status: 'failed', outputs: [], error: `${job.input}: ${oneLine(err)}`, ms: performance.now() - start };
+      } finally {
+        this.#times.inFlight--;
+      }
+      results.push(result);
+      onEvent?.({ type: 'file', result });
+    }, signal);
+    return results;
+  }
+
+  /** Where time went so far (ms summed over images and tiles). */
+  times(): PipelineTimes {
+    const { inFlight: _ignored, ...io } = this.#times;
+    return { ...io, ...this.#pool.times, ...this.#coordinator.times };
+  }
+
+  /** Ends the worker pool. The engine cannot be used afterwards. */
+  async close(): Promise<void> {
+    await this.#pool.close();
+  }
+}
