@@ -1,46 +1,20 @@
 /**
- * The CLI's settings: loading a `-c` config file (.json or .mjs) and merging
- * it under the flags the user gave.
+ * The CLI's config file (`-c file.json|file.mjs`): the same options as the
+ * flags and the library, by their library names (`formats`, `widths`,
+ * `maxMemoryMb`, …) or the CLI's (`format`, `width`, `memory`, …), plus
+ * `inputs` and `color`. Values are checked through the option schema with
+ * the flags; paths are relative to the file.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ValidationError } from '../src/index.js';
+import { OPTIONS, ValidationError, optionForKey } from '../src/index.js';
+import type { RawSettings } from './flags.js';
 
-/** Every setting, as a config file spells it (the long flag names in camelCase). */
-export interface CliSettings {
-  inputs?: string[];
-  outDir?: string;
-  ops?: string[];
-  format?: string | string[];
-  width?: number | string | number[];
-  quality?: number | string;
-  name?: string;
-  workers?: number | string;
-  tileSize?: number | string;
-  maxInFlight?: number | string;
-  limitInputPixels?: number | string | false;
-  plugins?: string[];
-  force?: boolean;
-  dryRun?: boolean;
-  json?: boolean;
-  quiet?: boolean;
-  color?: boolean;
-  keepMetadata?: boolean;
-  followSymlinks?: boolean;
-  timeout?: number | string;
-  memory?: number | string;
-  cacheDir?: string;
-  inPlace?: boolean;
-}
+const EXTRA_KEYS = ['inputs', 'color'];
 
-const KEYS = [
-  'inputs', 'outDir', 'ops', 'format', 'width', 'quality', 'name', 'workers', 'tileSize', 'maxInFlight',
-  'limitInputPixels', 'plugins', 'force', 'dryRun', 'json', 'quiet', 'color', 'keepMetadata', 'followSymlinks', 'timeout', 'memory', 'inPlace', 'cacheDir',
-] as const;
-
-/** Loads a config file; unknown keys are an error that lists the valid ones. */
-export async function loadConfig(file: string): Promise<CliSettings> {
+/** Loads a config file; an unknown key is an error that lists the valid ones. */
+export async function loadConfig(file: string): Promise<RawSettings> {
   const abs = path.resolve(file);
   let value: unknown;
   try {
@@ -53,18 +27,24 @@ export async function loadConfig(file: string): Promise<CliSettings> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ValidationError(`config ${file}: expected an object${abs.endsWith('.json') ? '' : ' as the default export'}`);
   }
-  for (const key of Object.keys(value)) {
-    if (!(KEYS as readonly string[]).includes(key)) throw new ValidationError(`config ${file}: unknown setting "${key}"; valid: ${KEYS.join(', ')}`);
+  const settings: RawSettings = {};
+  for (const [key, v] of Object.entries(value)) {
+    const name = EXTRA_KEYS.includes(key) ? key : optionForKey(key);
+    if (!name || name === 'config') {
+      throw new ValidationError(`config ${file}: unknown setting "${key}"; valid: ${[...EXTRA_KEYS, ...Object.keys(OPTIONS).filter((k) => k !== 'config')].join(', ')}`);
+    }
+    if (name in settings) throw new ValidationError(`config ${file}: "${key}" repeats a setting given under another name`);
+    settings[name] = v;
   }
-  const settings = value as CliSettings;
   // Paths in a config file are relative to the file.
   const base = path.dirname(abs);
-  const rel = (p: string): string => path.resolve(base, p);
-  return {
-    ...settings,
-    ...(settings.inputs ? { inputs: settings.inputs.map((p) => (/[*?{[]/.test(p) ? path.posix.join(base.split(path.sep).join('/'), p) : rel(p))) } : {}),
-    ...(settings.outDir ? { outDir: rel(settings.outDir) } : {}),
-    ...(settings.plugins ? { plugins: settings.plugins.map(rel) } : {}),
-    ...(settings.cacheDir ? { cacheDir: rel(settings.cacheDir) } : {}),
-  };
+  const rel = (p: unknown): unknown => (typeof p === 'string' ? path.resolve(base, p) : p);
+  const list = (v: unknown): unknown => (Array.isArray(v) ? v.map(rel) : rel(v));
+  if (Array.isArray(settings.inputs)) {
+    settings.inputs = settings.inputs.map((p: unknown) => (typeof p === 'string' && /[*?{[]/.test(p) ? path.posix.join(base.split(path.sep).join('/'), p) : (rel(p) as string)));
+  }
+  if (settings.outDir !== undefined) settings.outDir = rel(settings.outDir);
+  if (settings.plugins !== undefined) settings.plugins = list(settings.plugins);
+  if (typeof settings.cacheDir === 'string') settings.cacheDir = rel(settings.cacheDir);
+  return settings;
 }

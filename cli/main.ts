@@ -7,12 +7,13 @@
  */
 import './thread-budget.js';
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
-import { ValidationError, createPipeline, parseFormat, type Pipeline, type PipelineOptions, type RunOptions } from '../src/index.js';
+import { Command, CommanderError } from 'commander';
+import { ValidationError, createPipeline, type Pipeline } from '../src/index.js';
+import { addSchemaFlags, givenFlags, toRunSettings } from './flags.js';
 import { OpRegistry } from '../src/plan/registry.js';
 import { abandonedWork } from '../src/exec/deadline.js';
 import { loadPlugins } from '../src/plan/registry.js';
-import { loadConfig, type CliSettings } from './config.js';
+import { loadConfig } from './config.js';
 import { formatOpsList } from './ops-list.js';
 import { Reporter } from './report.js';
 
@@ -26,103 +27,23 @@ const EXIT_PIPE_CLOSED = 141;
 /** How long the CLI waits at exit for abandoned work (a decode past its deadline) before it ends itself. */
 const ABANDONED_GRACE_MS = 5_000;
 
-function int(name: string, raw: unknown, min: number, max: number): number {
-  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*-?\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isInteger(n) || n < min || n > max) throw new ValidationError(`--${name} must be an integer in [${min}, ${max}], got ${JSON.stringify(raw)}`);
-  return n;
-}
-
-function list(raw: string | number | readonly (string | number)[]): string[] {
-  return (Array.isArray(raw) ? raw : String(raw).split(',')).map((s) => String(s).trim()).filter((s) => s !== '');
-}
-
+/** The `tilepipe` program: its flags come from the option schema. */
 function buildProgram(): Command {
-  return new Command('tilepipe')
+  const program = new Command('tilepipe')
     .version(pkg.version, '-V, --version')
     .description('Run a chain of image operations over files, folders and globs, tile-parallel on every core.')
-    .argument('[inputs...]', 'image files, directories (walked recursively) or quoted globs')
-    .option('-o, --out-dir <dir>', 'output folder; mirrors the tree below each input')
-    .option('--op <spec>', 'operation, repeatable, applied in order: name or name:key=value[,key=value]', collect)
-    .option('--format <list>', 'output format(s): jpeg, png, webp, avif, tiff, gif, comma-separated (default: the input\'s, else png)')
-    .option('--width <list>', 'width variants, comma-separated (every width x format is written)')
-    .option('--quality <n>', 'encoder quality 1-100 (jpeg, webp, avif, tiff)')
-    .option('--name <template>', 'output name template: {dir} {name} {ext} {width} {format} {hash}')
-    .option('--keep-metadata', 'keep EXIF and ICC metadata (stripped by default)')
-    .option('-j, --workers <n>', 'worker threads (default: available cores)')
-    .option('--tile-size <n>', 'tile edge in pixels (default, measured: 256 or 8 x the halo radius; 1024 for point-only stages)')
-    .option('--max-in-flight <n>', 'images between read and write at once (default: workers + 1)')
-    .option('--limit-input-pixels <n>', 'refuse larger inputs; 0 for no limit (default: as sharp, 268402689)')
-    .option('--plugin <path>', 'load operations from a module, repeatable', collect)
-    .option('--cache-dir <dir>', 'also keep outputs in a content-addressed cache shared across out-dirs and runs')
-    .option('--timeout <ms>', 'fail an image that takes longer from read to write (reading, decoding, processing, encoding)')
-    .option('--memory <MB>', 'memory budget for images in flight; an image larger than it runs alone (default: half the free memory)')
-    .option('--in-place', 'allow outputs to replace their inputs (atomically, via a temp file)')
-    .option('-f, --force', 'redo outputs that are up to date')
-    .option('-n, --dry-run', 'print what would be done; write nothing')
-    .option('-c, --config <file>', 'settings file (.json or .mjs); flags override it')
-    .option('--follow-symlinks', 'follow symbolic links in folders and globs')
-    .option('--json', 'NDJSON events on stdout: one per input, then a summary')
-    .option('--quiet', 'no progress and no summary (errors still go to stderr)')
-    .addOption(new Option('--no-color', 'no colour (NO_COLOR is honoured too)'))
+    .argument('[inputs...]', 'image files, directories (walked recursively) or quoted globs');
+  return addSchemaFlags(program)
     .enablePositionalOptions()
     .showHelpAfterError('(run tilepipe --help for usage)')
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write(str) });
 }
 
-/** The settings given on the command line (only flags the user set). */
-function cliSettings(program: Command, inputs: string[]): CliSettings {
-  const opts = program.opts<Record<string, unknown>>();
-  const given = (key: string): boolean => program.getOptionValueSource(key) === 'cli';
-  const s: Record<string, unknown> = {};
-  if (inputs.length) s.inputs = inputs;
-  const map: Record<string, string> = { op: 'ops', plugin: 'plugins' };
-  for (const key of Object.keys(opts)) {
-    if (key === 'config') continue;
-    if (given(key)) s[map[key] ?? key] = opts[key];
-  }
-  return s as CliSettings;
-}
-
-function toOptions(s: CliSettings): { pipeline: PipelineOptions; run: RunOptions; json: boolean; quiet: boolean; color: boolean } {
-  if (!s.inputs?.length) throw new ValidationError('no inputs given (files, directories or globs)');
-  if (!s.outDir) throw new ValidationError('-o, --out-dir is required');
-  const limit = s.limitInputPixels === undefined ? undefined : s.limitInputPixels === false ? false : int('limit-input-pixels', s.limitInputPixels, 0, Number.MAX_SAFE_INTEGER);
-  return {
-    pipeline: {
-      ...(s.workers !== undefined ? { workers: int('workers', s.workers, 1, 1024) } : {}),
-      ...(s.tileSize !== undefined ? { tileSize: int('tile-size', s.tileSize, 8, 1 << 20) } : {}),
-      ...(s.maxInFlight !== undefined ? { maxInFlight: int('max-in-flight', s.maxInFlight, 1, 4096) } : {}),
-      ...(limit !== undefined ? { limitInputPixels: limit === 0 ? false : limit } : {}),
-      ...(s.timeout !== undefined ? { timeout: int('timeout', s.timeout, 1, 2 ** 31 - 1) } : {}),
-      ...(s.memory !== undefined ? { maxMemoryMb: int('memory', s.memory, 1, 2 ** 31 - 1) } : {}),
-      plugins: s.plugins ?? [],
-      cacheDir: s.cacheDir ?? false,
-    },
-    run: {
-      inputs: s.inputs,
-      outDir: s.outDir,
-      ops: s.ops ?? [],
-      ...(s.format !== undefined ? { formats: list(s.format).map(parseFormat) } : {}),
-      ...(s.width !== undefined ? { widths: list(s.width).map((w) => int('width', w, 1, 100000)) } : {}),
-      ...(s.quality !== undefined ? { quality: int('quality', s.quality, 1, 100) } : {}),
-      ...(s.name !== undefined ? { name: s.name } : {}),
-      force: Boolean(s.force),
-      dryRun: Boolean(s.dryRun),
-      followSymlinks: Boolean(s.followSymlinks),
-      keepMetadata: Boolean(s.keepMetadata),
-      inPlace: Boolean(s.inPlace),
-    },
-    json: Boolean(s.json),
-    quiet: Boolean(s.quiet),
-    color: s.color !== false,
-  };
-}
-
 async function runCommand(program: Command, inputs: string[]): Promise<number> {
   const configFile = program.opts<{ config?: string }>().config;
-  const settings = { ...(configFile ? await loadConfig(configFile) : {}), ...cliSettings(program, inputs) };
-  const o = toOptions(settings);
+  const settings = { ...(configFile ? await loadConfig(configFile) : {}), ...givenFlags(program), ...(inputs.length ? { inputs } : {}) };
+  const o = toRunSettings(settings);
   const reporter = new Reporter({
     json: o.json, quiet: o.quiet, dryRun: Boolean(o.run.dryRun),
     color: Reporter.wantsColor(o.color), progress: !o.json && Reporter.wantsProgress(o.quiet),

@@ -7,6 +7,7 @@ export type {
   PipelineOptions, ProcessOptions, OutputSpec, FileJob, FileResult, WrittenOutput, BatchOptions, PipelineEvent, PipelineTimes,
 } from './pipeline.js';
 export { defineOp } from './model/op.js';
+export { clampedColumn, clampedColumns, clampedIndex, clampedRow, clampY, padRow, pixels32, streamRows, type PadRow } from './model/view.js';
 export type { OpDefinition, OpKind, TileView, PointOp, NeighbourhoodOp, GlobalOp, GeometryOp, ImageSize } from './model/op.js';
 export { ValidationError } from './model/errors.js';
 export type { ParamSpec, ParamSchema, Params, NumberParam, EnumParam, BooleanParam, NumberListParam } from './model/param.js';
@@ -16,6 +17,7 @@ export { OpRegistry } from './plan/registry.js';
 export { formatFromPath } from './io/encode.js';
 export type { EncodeOptions } from './io/encode.js';
 export { OUTPUT_FORMATS, OPTIONS, parseFormat, parseOption } from './model/options.js';
+export { parseOptions, optionForKey } from './model/options.js';
 export type { OutputFormat, OptionName, OptionSpec, OptionKind } from './model/options.js';
 export { DEFAULT_TILE_SIZE } from './plan/tiling.js';
 export type { RunOptions, RunSummary, FileEvent } from './runs/folder-run.js';

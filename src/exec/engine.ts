@@ -11,7 +11,7 @@ import { planChain, splitOnLoad, type Stage } from '../plan/plan.js';
 import { createRegistry, type OpRegistry } from '../plan/registry.js';
 import type { Raster } from '../model/raster.js';
 import { ValidationError } from '../model/errors.js';
-import { OUTPUT_FORMATS } from '../model/options.js';
+import { parseFormat, parseOption } from '../model/options.js';
 import { decodeImage, orientedSize, probeImage, type DecodedImage } from '../io/decode.js';
 import { readInput } from '../io/read.js';
 import { encodeToBuffer, encodeToFile, formatFromPath, type ParallelEncode } from '../io/encode.js';
@@ -112,8 +112,8 @@ export class Engine {
       throw new ValidationError(`processBuffer takes the encoded image as a Buffer, Uint8Array or ArrayBuffer, got ${typeof input === 'string' ? 'a string (use processFile for paths)' : typeof input}`);
     }
     const { stages } = await this.plan(options.ops);
-    const format = options.format ?? 'png';
-    if (!OUTPUT_FORMATS.includes(format)) throw new ValidationError(`format must be one of ${OUTPUT_FORMATS.join(', ')}, got ${JSON.stringify(format)}`);
+    const format = parseFormat(options.format ?? 'png');
+    if (options.quality !== undefined) parseOption('quality', options.quality);
     const { signal } = options;
     const bytes = input instanceof ArrayBuffer ? new Uint8Array(input) : input;
     return withImageSignal(this.timeout, signal, async (imageSignal) => {
@@ -134,8 +134,9 @@ export class Engine {
 
   /** Reads `input`, runs the chain and writes `output` atomically (format from its extension unless given). */
   async processFile(input: string, output: string, options: ProcessOptions = {}): Promise<WrittenOutput> {
-    const format = options.format ?? formatFromPath(output);
-    if (!format) throw new ValidationError(`cannot tell the output format of "${output}"; give format`);
+    if (options.format === undefined && !formatFromPath(output)) throw new ValidationError(`cannot tell the output format of "${output}"; give format`);
+    const format = parseFormat(options.format ?? formatFromPath(output));
+    if (options.quality !== undefined) parseOption('quality', options.quality);
     const { stages } = await this.plan(options.ops);
     const { outputs: [written] } = await this.#processJob({ input, outputs: [{ path: output, format, quality: options.quality }] }, stages, options.signal);
     return written;

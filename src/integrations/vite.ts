@@ -21,8 +21,10 @@ import path from 'node:path';
 import type { Plugin, ResolvedConfig } from 'vite';
 import { DEFAULT_CACHE_DIR, type OutputRecord } from '../runs/cache.js';
 import { FORMAT_EXTENSION } from '../io/encode.js';
-import { parseFormat, type OutputFormat } from '../model/options.js';
-import { ValidationError } from '../model/errors.js';
+import type { OutputFormat } from '../model/options.js';
+import { parseTilepipeId, type TilepipeRequest } from './query.js';
+
+export { QUERY_MARKER, parseTilepipeId, type TilepipeRequest } from './query.js';
 import { createPipeline, type Pipeline } from '../pipeline.js';
 
 /** Options of the {@link tilepipe} Vite plugin. Every field is optional. */
@@ -53,87 +55,14 @@ export interface TilepipeImageMeta {
   readonly srcset: string;
 }
 
-/** What an import asks for, parsed from its query. */
-export interface TilepipeRequest {
-  /** The image file (absolute path). */
-  readonly file: string;
-  /** The chain, in the order of the `op` parameters. */
-  readonly ops: string[];
-  /** Output format (`format=`; default webp). */
-  readonly format: OutputFormat;
-  /** Width variants (`widths=480,960`); absent: the processed image's own width. */
-  readonly widths?: number[];
-  /** Encoder quality 1–100 (`quality=`). */
-  readonly quality?: number;
-  /** What the module's default export is: a URL, a srcset string, or a {@link TilepipeImageMeta}. */
-  readonly as: 'url' | 'srcset' | 'meta';
-}
-
-/** The query parameter that marks an import for tilepipe. */
-export const QUERY_MARKER = 'tilepipe';
-
 /** URL path (after Vite's `base`) under which the dev server serves outputs. */
 export const DEV_PREFIX = '@tilepipe/';
-
-/** Query parameters Vite itself adds to module ids; ignored. */
-const VITE_PARAMS = new Set(['import', 't', 'v', 'used', 'url', 'direct']);
-const KNOWN_PARAMS = new Set([QUERY_MARKER, 'op', 'format', 'widths', 'quality', 'as']);
-const AS_VALUES = ['url', 'srcset', 'meta'] as const;
 
 const CONTENT_TYPE: Record<string, string> = {
   webp: 'image/webp', avif: 'image/avif', png: 'image/png', jpg: 'image/jpeg', gif: 'image/gif', tiff: 'image/tiff',
 };
 /** Names of files in the output cache: `<hex key>.<ext>`. */
 const CACHE_NAME = /^([0-9a-f]{8,64})\.(webp|avif|png|jpg|gif|tiff)$/;
-
-/**
- * Parses a module id such as `/app/photo.jpg?tilepipe&op=blur:sigma=2&format=webp`.
- * Returns undefined for ids that are not tilepipe imports; throws a
- * ValidationError for a tilepipe import whose query is invalid (the op chain
- * itself is validated later by the pipeline).
- */
-export function parseTilepipeId(id: string): TilepipeRequest | undefined {
-  const q = id.indexOf('?');
-  if (q < 0 || id.startsWith('\0')) return undefined;
-  const params = new URLSearchParams(id.slice(q + 1));
-  if (!params.has(QUERY_MARKER)) return undefined;
-  const file = id.slice(0, q);
-  for (const key of new Set(params.keys())) {
-    if (!KNOWN_PARAMS.has(key) && !VITE_PARAMS.has(key)) {
-      throw new ValidationError(`unknown query parameter "${key}"; valid: op, format, widths, quality, as`);
-    }
-  }
-  for (const key of ['format', 'widths', 'quality', 'as']) {
-    if (params.getAll(key).length > 1) throw new ValidationError(`"${key}" may be given once`);
-  }
-  const ops = params.getAll('op');
-  if (ops.some((op) => op.trim() === '')) throw new ValidationError('empty "op" parameter');
-  const formatName = params.get('format') ?? 'webp';
-  if (formatName.includes(',')) throw new ValidationError(`one format per import, got "${formatName}"`);
-  const format = parseFormat(formatName);
-  let widths: number[] | undefined;
-  const w = params.get('widths');
-  if (w !== null) {
-    widths = w.split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number);
-    if (widths.length === 0 || !widths.every((n) => Number.isInteger(n) && n >= 1 && n <= 100000)) {
-      throw new ValidationError(`widths must be integers in [1, 100000] separated by commas, got "${w}"`);
-    }
-  }
-  let quality: number | undefined;
-  const qs = params.get('quality');
-  if (qs !== null) {
-    quality = Number(qs);
-    if (qs.trim() === '' || !Number.isInteger(quality) || quality < 1 || quality > 100) {
-      throw new ValidationError(`quality must be an integer in [1, 100], got "${qs}"`);
-    }
-  }
-  const as = params.get('as') ?? 'url';
-  if (!(AS_VALUES as readonly string[]).includes(as)) throw new ValidationError(`as must be one of ${AS_VALUES.join(', ')}, got "${as}"`);
-  if (as === 'url' && widths && widths.length > 1) {
-    throw new ValidationError(`${widths.length} widths make more than one URL: add &as=srcset or &as=meta`);
-  }
-  return { file, ops, format, ...(widths ? { widths } : {}), ...(quality !== undefined ? { quality } : {}), as: as as TilepipeRequest['as'] };
-}
 
 /** One output as the generated module refers to it: a JS expression for its URL, plus its size. */
 interface OutputRef {

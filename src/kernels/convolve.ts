@@ -6,7 +6,7 @@
  * a byte. 3×3 matrices have an unrolled path.
  */
 import type { TileView } from '../model/op.js';
-import { clampedColumns, pixels32 } from './edges.js';
+import { clampedColumns, pixels32 } from '../model/view.js';
 
 /**
  * Writes `round(Σ matrix·in / divisor + offset)`, clamped to [0, 255], for every

@@ -1,12 +1,10 @@
 /**
  * The WebAssembly SIMD kernel module (simd/index.ts, compiled to
  * simd/kernels.wasm by the build): loaded once per thread, with a scratch
- * arena in its memory that the kernel drivers (gaussian-simd.ts,
- * median-simd.ts) lay their rows out in.
+ * arena in its memory that the kernel drivers (gaussian/simd.ts,
+ * median/simd.ts, …) lay their rows out in.
  */
 import { readFileSync } from 'node:fs';
-import type { TileView } from '../model/op.js';
-import { clampedColumns, padRow, pixels32 } from './edges.js';
 
 /** The part of the WebAssembly API used here (the DOM lib, which declares it, is not in this project's libs). */
 interface WasmMemory {
@@ -77,40 +75,4 @@ export function arena(m: SimdKernels, sizes: readonly number[]): number[] {
   const have = m.memory.buffer.byteLength;
   if (at > have) m.memory.grow(Math.ceil((at - have) / 65536));
   return offsets;
-}
-
-/** Writes source row `row` of the tile's source, edge-extended to the output's width plus the halo, into `out`, each pixel XOR `xor`. */
-export type PadRow = (out: Uint32Array, xor?: number) => void;
-
-/**
- * Drives a kernel that streams through a ring of source rows. For each row y
- * of `dst`, first `load(row, pad)` is called, in order, for every source row
- * up to y + r (global, clamped to the image) not loaded yet; `pad` copies
- * that row edge-extended to `dst.width + 2r` pixels. Then `emit(y, window)`,
- * where `window[j]` is the global source row y − r + j, clamped to the image
- * (j = 0 … 2r). Rows are loaded once each; a ring of 2r + 1 slots indexed by
- * `row % (2r + 1)` then holds every row of the window.
- */
-export function streamRows(
-  src: TileView, dst: TileView, r: number,
-  load: (row: number, pad: PadRow) => void,
-  emit: (y: number, window: Int32Array) => void,
-): void {
-  const H = dst.imageHeight;
-  const src32 = pixels32(src);
-  const colMap = clampedColumns(src, dst, r);
-  const window = new Int32Array(2 * r + 1);
-  let next = Math.max(0, dst.y - r);
-  for (let y = 0; y < dst.height; y++) {
-    const gy = dst.y + y;
-    for (const last = Math.min(H - 1, gy + r); next <= last; next++) {
-      const row = next;
-      load(row, (out, xor = 0) => padRow(src32, src, row, colMap, out, xor));
-    }
-    for (let j = 0; j <= 2 * r; j++) {
-      const g = gy - r + j;
-      window[j] = g < 0 ? 0 : g >= H ? H - 1 : g;
-    }
-    emit(y, window);
-  }
 }

@@ -1,5 +1,5 @@
 import { defineOp } from '../model/op.js';
-import { gaussianBlur, gaussianRadius, gaussianTaps } from '../kernels/gaussian.js';
+import { gaussianBlur, gaussianRadius, gaussianTaps } from '../kernels/gaussian/index.js';
 
 /** Gaussian blur with standard deviation `sigma` (radius ⌈3σ⌉), separable, exact integer arithmetic. */
 export const blur = defineOp({

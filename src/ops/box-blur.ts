@@ -1,4 +1,5 @@
 import { defineOp, type TileView } from '../model/op.js';
+import { clampedColumn, clampY } from '../model/view.js';
 
 /**
  * Box blur: each channel becomes the mean of the (2r+1)² square around the
@@ -17,13 +18,10 @@ export const boxBlur = defineOp({
 });
 
 function boxMean(src: TileView, dst: TileView, r: number): void {
-  const W = src.imageWidth;
-  const H = src.imageHeight;
   const dw = dst.width;
   const dh = dst.height;
   const rowLen = dw * 4;
-  const clampX = (gx: number): number => ((gx < 0 ? 0 : gx >= W ? W - 1 : gx) - src.x) * 4;
-  const clampY = (gy: number): number => (gy < 0 ? 0 : gy >= H ? H - 1 : gy);
+  const clampX = (gx: number): number => clampedColumn(src, gx);
 
   // Byte offsets (within a src row) of the window's first columns, and of the columns
   // entering and leaving it when stepping from x to x + 1 (the last step is a no-op).
@@ -52,13 +50,13 @@ function boxMean(src: TileView, dst: TileView, r: number): void {
   const area = (2 * r + 1) * (2 * r + 1);
   const col = new Int32Array(rowLen);
   for (let k = -r; k <= r; k++) {
-    const h = rowAt(clampY(dst.y + k));
+    const h = rowAt(clampY(src, dst.y + k));
     for (let i = 0; i < rowLen; i++) col[i] += ring[h + i];
   }
   for (let y = 0; y < dh; y++) {
     const last = y === dh - 1;
-    const a = last ? 0 : rowAt(clampY(dst.y + y + r + 1));
-    const b = last ? 0 : rowAt(clampY(dst.y + y - r));
+    const a = last ? 0 : rowAt(clampY(src, dst.y + y + r + 1));
+    const b = last ? 0 : rowAt(clampY(src, dst.y + y - r));
     meanRow(col, ring, a, b, area, dst.data, y * rowLen);
   }
 }

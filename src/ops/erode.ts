@@ -1,5 +1,5 @@
 import { defineOp } from '../model/op.js';
-import { morphology } from '../kernels/morphology.js';
+import { morphology } from '../kernels/morphology/index.js';
 
 /**
  * Grey-level erosion: each channel becomes the minimum of the (2r+1)² square

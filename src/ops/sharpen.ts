@@ -1,5 +1,5 @@
 import { defineOp } from '../model/op.js';
-import { gaussianBlur, gaussianRadius, gaussianTaps } from '../kernels/gaussian.js';
+import { gaussianBlur, gaussianRadius, gaussianTaps } from '../kernels/gaussian/index.js';
 
 /**
  * Unsharp mask: out = v + amount · (v − gaussian(v, sigma)), applied where

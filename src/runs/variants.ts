@@ -6,8 +6,7 @@
 import { formatOp, type OpSpec } from '../plan/chain.js';
 import { outputKey, type OutputCache, type OutputRecord } from './cache.js';
 import { hashFile } from './hash.js';
-import { OUTPUT_FORMATS, type OutputFormat } from '../model/options.js';
-import { ValidationError } from '../model/errors.js';
+import { parseOption, type OutputFormat } from '../model/options.js';
 import type { Engine } from '../exec/engine.js';
 
 /** What to make of one input. */
@@ -30,10 +29,9 @@ export async function cachedVariants(
   file: string,
   options: VariantOptions,
 ): Promise<OutputRecord[]> {
-  const formats = options.formats ?? ['webp'];
-  if (!formats.every((f) => (OUTPUT_FORMATS as readonly string[]).includes(f))) throw new ValidationError(`formats must be among ${OUTPUT_FORMATS.join(', ')}, got ${JSON.stringify(formats)}`);
-  const widths = options.widths ?? [undefined];
-  if (!widths.every((w) => w === undefined || (Number.isInteger(w) && w >= 1 && w <= 100000))) throw new ValidationError(`widths must be integers in [1, 100000], got ${JSON.stringify(widths)}`);
+  const formats = (options.formats === undefined ? ['webp'] : parseOption('formats', options.formats)) as OutputFormat[];
+  const widths = (options.widths === undefined ? [undefined] : parseOption('widths', options.widths)) as Array<number | undefined>;
+  if (options.quality !== undefined) parseOption('quality', options.quality);
   const { chain } = await engine.plan(options.ops);
   const chainKey = chain.map(formatOp);
   const hash = await hashFile(file);

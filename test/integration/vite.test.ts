@@ -57,7 +57,7 @@ describe('query parsing', () => {
   it('refuses a bad query with a message naming the problem', () => {
     expect(() => parseTilepipeId('/p.jpg?tilepipe&widht=3')).toThrow(/unknown query parameter "widht"/);
     expect(() => parseTilepipeId('/p.jpg?tilepipe&format=bmp')).toThrow(/format must be one of/);
-    expect(() => parseTilepipeId('/p.jpg?tilepipe&widths=0,x')).toThrow(/widths must be integers/);
+    expect(() => parseTilepipeId('/p.jpg?tilepipe&widths=0,x')).toThrow(/widths must be a non-empty list of integers in \[1, 100000\]/);
     expect(() => parseTilepipeId('/p.jpg?tilepipe&quality=101')).toThrow(/quality must be an integer/);
     expect(() => parseTilepipeId('/p.jpg?tilepipe&as=json')).toThrow(/as must be one of/);
     expect(() => parseTilepipeId('/p.jpg?tilepipe&widths=1,2')).toThrow(/as=srcset/);

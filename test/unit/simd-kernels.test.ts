@@ -4,15 +4,15 @@
  * width (including widths that are not a multiple of the 16-value block).
  */
 import { describe, expect, it } from 'vitest';
-import { gaussianRadius, gaussianTaps, jsGaussianBlur } from '../../dist/src/kernels/gaussian.js';
-import { simdGaussianBlur } from '../../dist/src/kernels/gaussian-simd.js';
+import { gaussianRadius, gaussianTaps, jsGaussianBlur } from '../../dist/src/kernels/gaussian/js.js';
+import { simdGaussianBlur } from '../../dist/src/kernels/gaussian/simd.js';
 import { simdAvailable, simdUnavailable } from '../../dist/src/kernels/simd.js';
-import { simdMedian } from '../../dist/src/kernels/median-simd.js';
-import { huangMedian } from '../../dist/src/ops/median.js';
-import { jsMorphology } from '../../dist/src/kernels/morphology.js';
-import { simdMorphology } from '../../dist/src/kernels/morphology-simd.js';
-import { simdSobel } from '../../dist/src/kernels/sobel-simd.js';
-import { jsSobel } from '../../dist/src/ops/sobel.js';
+import { simdMedian } from '../../dist/src/kernels/median/simd.js';
+import { huangMedian } from '../../dist/src/kernels/median/js.js';
+import { jsMorphology } from '../../dist/src/kernels/morphology/js.js';
+import { simdMorphology } from '../../dist/src/kernels/morphology/simd.js';
+import { simdSobel } from '../../dist/src/kernels/sobel/simd.js';
+import { jsSobel } from '../../dist/src/kernels/sobel/js.js';
 import type { TileView } from '../../dist/src/model/op.js';
 import { rng } from '../fixtures.js';
 

@@ -4,8 +4,9 @@
  * bytes as the JavaScript kernel in ops/sobel.ts for R, G and B; alpha is
  * left to the caller (the op keeps the input's).
  */
-import type { TileView } from '../model/op.js';
-import { arena, simd, streamRows } from './simd.js';
+import type { TileView } from '../../model/op.js';
+import { arena, simd } from '../simd.js';
+import { streamRows } from '../../model/view.js';
 
 /** Writes sqrt(Gx² + Gy²) / 4, rounded and clamped, per channel into every `dst` pixel. */
 export function simdSobel(src: TileView, dst: TileView): void {

@@ -4,10 +4,8 @@
  * Image edges extend (clamp); each output pixel depends only on its global
  * neighbourhood, so any tiling gives the same bytes.
  */
-import type { TileView } from '../model/op.js';
-import { clampedColumns, pixels32 } from './edges.js';
-import { simdGaussianBlur } from './gaussian-simd.js';
-import { simdAvailable } from './simd.js';
+import type { TileView } from '../../model/op.js';
+import { clampedColumns, pixels32 } from '../../model/view.js';
 
 /** Half-width of the Gaussian kernel used for `sigma`. */
 export function gaussianRadius(sigma: number): number {
@@ -82,17 +80,7 @@ function rowKernels(taps: GaussianTaps): RowKernels {
   return k;
 }
 
-/**
- * Writes the Gaussian-blurred RGBA of `src` into every pixel of `dst`: with
- * the WebAssembly SIMD row kernels where they load (see gaussian-simd.ts),
- * else in JavaScript. Both give the same bytes.
- */
-export function gaussianBlur(src: TileView, dst: TileView, taps: GaussianTaps): void {
-  if (simdAvailable()) simdGaussianBlur(src, dst, taps);
-  else jsGaussianBlur(src, dst, taps);
-}
-
-/** `gaussianBlur` in JavaScript alone: generated row kernels over a 16-bit buffer of all the rows. */
+/** The Gaussian blur in JavaScript: generated row kernels over a 16-bit buffer of all the rows. */
 export function jsGaussianBlur(src: TileView, dst: TileView, taps: GaussianTaps): void {
   const r = taps.radius;
   const { horizontal, vertical } = rowKernels(taps);

@@ -7,10 +7,8 @@
  * van Herk / Gil–Werman (3 maxima per word whatever the radius). The minimum
  * is 255 − max(255 − v), the inversion fused into the copies in and out.
  */
-import type { TileView } from '../model/op.js';
-import { clampedColumns, padRow, pixels32 } from './edges.js';
-import { simdMorphology, SIMD_MORPHOLOGY_MAX_RADIUS } from './morphology-simd.js';
-import { simdAvailable } from './simd.js';
+import type { TileView } from '../../model/op.js';
+import { clampedColumns, padRow, pixels32 } from '../../model/view.js';
 
 const HI = 0x80808080 | 0;
 const LO = 0x7f7f7f7f;
@@ -50,17 +48,7 @@ function runningMax(
   for (let i = 0; i < count; i++) out[o + i] = max4(h[i], g[i + span]);
 }
 
-/**
- * Writes the per-channel max (`min` false) or min (`min` true) over the
- * (2r+1)² square into every `dst` pixel: on WebAssembly SIMD for small radii
- * (morphology-simd.ts), else in JavaScript. Both give the same bytes.
- */
-export function morphology(src: TileView, dst: TileView, r: number, min: boolean): void {
-  if (simdAvailable() && r <= SIMD_MORPHOLOGY_MAX_RADIUS) simdMorphology(src, dst, r, min);
-  else jsMorphology(src, dst, r, min);
-}
-
-/** `morphology` in JavaScript: van Herk / Gil-Werman running extremes, O(1) per pixel whatever the radius. */
+/** Grey dilation (`min` false) or erosion (`min` true) in JavaScript: van Herk / Gil-Werman running extremes, O(1) per pixel whatever the radius. */
 export function jsMorphology(src: TileView, dst: TileView, r: number, min: boolean): void {
   const H = src.imageHeight;
   const dw = dst.width;

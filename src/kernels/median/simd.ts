@@ -4,8 +4,9 @@
  * columns, held in a ring so each source row is padded once. Gives the bytes
  * of the JavaScript (Huang) median exactly: the median is one value.
  */
-import type { TileView } from '../model/op.js';
-import { arena, simd, streamRows } from './simd.js';
+import type { TileView } from '../../model/op.js';
+import { arena, simd } from '../simd.js';
+import { streamRows } from '../../model/view.js';
 
 /** Largest radius the SIMD median takes: its counts are bytes, (2r+1)² ≤ 255. */
 export const SIMD_MEDIAN_MAX_RADIUS = 7;

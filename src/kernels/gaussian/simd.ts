@@ -1,16 +1,17 @@
 /**
  * The Gaussian blur on WebAssembly SIMD: the same two passes and integer
  * arithmetic as `gaussianBlur`'s JavaScript row kernels (every output byte is
- * the same; test/gaussian-simd.test.ts compares them), with the row kernels
- * in simd/gaussian.ts compiled to WebAssembly.
+ * the same; test/unit/simd-kernels.test.ts compares them), with the row kernels
+ * in ../simd/gaussian.ts compiled to WebAssembly.
  *
  * The horizontal pass streams through a ring of 2r + 1 rows, so the module's
  * memory is a few rows wide whatever the tile or image height. Each worker
  * thread instantiates its own module (simd.ts).
  */
-import type { TileView } from '../model/op.js';
-import type { GaussianTaps } from './gaussian.js';
-import { arena, roundUp16, simd, streamRows } from './simd.js';
+import type { TileView } from '../../model/op.js';
+import type { GaussianTaps } from './js.js';
+import { arena, roundUp16, simd } from '../simd.js';
+import { streamRows } from '../../model/view.js';
 
 /** Writes the Gaussian-blurred RGBA of `src` into every pixel of `dst`, with the WebAssembly SIMD row kernels. */
 export function simdGaussianBlur(src: TileView, dst: TileView, taps: GaussianTaps): void {

@@ -5,8 +5,9 @@
  * ring rows around it (rows clamped to the image). Same bytes as the
  * JavaScript kernel.
  */
-import type { TileView } from '../model/op.js';
-import { arena, simd, streamRows } from './simd.js';
+import type { TileView } from '../../model/op.js';
+import { arena, simd } from '../simd.js';
+import { streamRows } from '../../model/view.js';
 
 /**
  * Largest radius given to the SIMD kernel. Its cost grows with r and the

@@ -1,0 +1,15 @@
+/**
+ * The median filter: the one place that picks WebAssembly SIMD (simd.ts,
+ * bitwise rank selection, radius ≤ 7) or JavaScript (js.ts, Huang's sliding
+ * histograms). Both give the same bytes.
+ */
+import type { TileView } from '../../model/op.js';
+import { simdAvailable } from '../simd.js';
+import { huangMedian } from './js.js';
+import { simdMedian, SIMD_MEDIAN_MAX_RADIUS } from './simd.js';
+
+/** Writes the per-channel median over the (2r+1)² square into every `dst` pixel. */
+export function median(src: TileView, dst: TileView, r: number): void {
+  if (simdAvailable() && r <= SIMD_MEDIAN_MAX_RADIUS) simdMedian(src, dst, r);
+  else huangMedian(src, dst, r);
+}

@@ -1,0 +1,71 @@
+/**
+ * The source tree stays as CONTRIBUTING.md describes it: every file named on
+ * its folder's line of the layout, no file over 250 lines (the AssemblyScript
+ * kernels aside), and no import circle.
+ */
+import { describe, expect, it } from 'vitest';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+const ROOT = path.join(import.meta.dirname, '..', '..');
+
+/** Every .ts/.cts file below `dir`, relative to the repo root. */
+function sources(dir: string): string[] {
+  return readdirSync(path.join(ROOT, dir)).flatMap((name) => {
+    const rel = `${dir}/${name}`;
+    if (statSync(path.join(ROOT, rel)).isDirectory()) return rel === 'src/kernels/simd' ? [] : sources(rel);
+    return /\.c?ts$/.test(name) ? [rel] : [];
+  });
+}
+
+const files = [...sources('src'), ...sources('cli')];
+
+describe('source layout', () => {
+  it('CONTRIBUTING.md names every source file on the line of its folder', () => {
+    const text = readFileSync(path.join(ROOT, 'CONTRIBUTING.md'), 'utf8');
+    const block = text.slice(text.indexOf('## Layout'));
+    const lines = block.slice(block.indexOf('```') + 3, block.indexOf('```', block.indexOf('```') + 3)).trim().split('\n');
+    const lineOf = (folder: string): string | undefined => lines.find((l) => {
+      const first = l.split(/\s+/)[0].replace(/,$/, '');
+      // The folder's own line (`src/io/  read, …`), or a line that starts with a file of it (`src/index.ts, …`).
+      return first.replace(/\/$/, '') === folder || (first.startsWith(`${folder}/`) && !first.slice(folder.length + 1).includes('/'));
+    });
+    const missing: string[] = [];
+    for (const f of files) {
+      const folder = path.posix.dirname(f);
+      const stem = path.posix.basename(f).replace(/\.c?ts$/, '');
+      const line = lineOf(folder) ?? lineOf(path.posix.dirname(folder));
+      if (!line || !(new RegExp(`\\b${stem}\\b`).test(line) || line.includes('one file per operation') || /<name>\//.test(line) && /kernels\/[a-z]+\//.test(f))) missing.push(f);
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('no source file is longer than 250 lines', () => {
+    const long = files.map((f) => [f, readFileSync(path.join(ROOT, f), 'utf8').split('\n').length] as const).filter(([, n]) => n > 251);
+    expect(long).toEqual([]);
+  });
+
+  it('no import circle, type imports included', () => {
+    const graph = new Map<string, string[]>();
+    for (const f of files) {
+      const deps = [...readFileSync(path.join(ROOT, f), 'utf8').matchAll(/^(?:import|export)\s[^'"]*?from\s+'(\.[^']+)'/gm)]
+        .map((m) => path.posix.normalize(path.posix.join(path.posix.dirname(f), m[1])).replace(/\.js$/, '.ts').replace(/\.cjs$/, '.cts'));
+      graph.set(f, deps);
+    }
+    const cycles: string[] = [];
+    const state = new Map<string, 'open' | 'done'>();
+    const stack: string[] = [];
+    const visit = (n: string): void => {
+      state.set(n, 'open');
+      stack.push(n);
+      for (const d of graph.get(n) ?? []) {
+        if (state.get(d) === 'open') cycles.push([...stack.slice(stack.indexOf(d)), d].join(' -> '));
+        else if (!state.has(d)) visit(d);
+      }
+      stack.pop();
+      state.set(n, 'done');
+    };
+    for (const n of graph.keys()) if (!state.has(n)) visit(n);
+    expect(cycles).toEqual([]);
+  });
+});
