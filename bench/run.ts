@@ -33,74 +33,12 @@ import sharp from 'sharp';
 import type { RunConfig, RunResult, Variant } from './run-one.js';
 import { cpuScaling } from './calibrate.js';
 import { markdown, svgChart, targets, writeChart, type BenchReport, type Machine } from './report.js';
+import { parseArgs } from './args.js';
 import { summarise, type BaselineInfo, type Samples } from './stats.js';
-import { CACHE_ROOT, prepareInputs, WORKLOAD_NAMES, workloads, type JimpStep, type SharpStep, type WorkloadName } from './suite.js';
+import { CACHE_ROOT, prepareInputs, workloads, type JimpStep, type SharpStep } from './suite.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const RUN_ONE = path.join(HERE, 'run-one.js');
-const REPO = path.resolve(HERE, '..', '..');
-
-interface Options {
-  quick: boolean;
-  json: boolean;
-  runs: number;
-  maxWorkers: number;
-  scale: number;
-  images?: number;
-  jimpImages?: number;
-  jimp: boolean;
-  pin: boolean;
-  workloads: WorkloadName[];
-  results: string;
-  fromJson?: string;
-}
-
-function usage(msg: string): never {
-  process.stderr.write(`bench: ${msg}\nusage: node dist/bench/run.js [--quick] [--json] [--workload batch|big|custom]... [--runs N] [--max-workers N] [--scale F] [--images N] [--jimp-images N] [--no-jimp] [--no-pin] [--results DIR] [--from-json FILE]\n`);
-  process.exit(2);
-}
-
-function parseArgs(argv: readonly string[]): Options {
-  const o: Options = {
-    quick: false, json: false, runs: 0, maxWorkers: os.availableParallelism(), scale: 1,
-    jimp: true, pin: true, workloads: [], results: path.join(REPO, 'bench', 'results'),
-  };
-  const num = (name: string, v: string | undefined, int: boolean, min: number): number => {
-    const n = Number(v);
-    if (v === undefined || !Number.isFinite(n) || n < min || (int && !Number.isInteger(n))) usage(`--${name} needs ${int ? 'an integer' : 'a number'} ≥ ${min}, got ${JSON.stringify(v)}`);
-    return n;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-    const value = (): string | undefined => inline ?? argv[++i];
-    switch (flag) {
-      case '--quick': o.quick = true; break;
-      case '--json': o.json = true; break;
-      case '--no-jimp': o.jimp = false; break;
-      case '--no-pin': o.pin = false; break;
-      case '--runs': o.runs = num('runs', value(), true, 1); break;
-      case '--max-workers': o.maxWorkers = num('max-workers', value(), true, 1); break;
-      case '--scale': o.scale = num('scale', value(), false, 0.0001); break;
-      case '--images': o.images = num('images', value(), true, 1); break;
-      case '--jimp-images': o.jimpImages = num('jimp-images', value(), true, 1); break;
-      case '--results': o.results = path.resolve(value() ?? usage('--results needs a folder')); break;
-      case '--from-json': o.fromJson = path.resolve(value() ?? usage('--from-json needs a file')); break;
-      case '--workload': {
-        for (const w of (value() ?? '').split(',')) {
-          if (!WORKLOAD_NAMES.includes(w as WorkloadName)) usage(`--workload must be one of ${WORKLOAD_NAMES.join(', ')}, got ${JSON.stringify(w)}`);
-          if (!o.workloads.includes(w as WorkloadName)) o.workloads.push(w as WorkloadName);
-        }
-        break;
-      }
-      case '--help': case '-h': usage('help');
-      default: usage(`unknown option ${a}`);
-    }
-  }
-  if (o.runs === 0) o.runs = o.quick ? 3 : 5;
-  if (o.workloads.length === 0) o.workloads = [...WORKLOAD_NAMES];
-  return o;
-}
 
 /** The CPUs this process may run on (Linux), for pinning runs to n cores. */
 function allowedCpus(): number[] | null {
