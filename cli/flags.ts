@@ -21,10 +21,10 @@ export const FLAG_OPTIONS: ReadonlyMap<string, OptionName> = new Map(
   (Object.entries(OPTIONS) as Array<[OptionName, OptionSpec]>).filter(([, s]) => s.flag).map(([name, s]) => [flagKey(s.flag!), name]),
 );
 
-/** Adds every schema option with a flag to `program`. */
-export function addSchemaFlags(program: Command): Command {
-  for (const [, spec] of Object.entries(OPTIONS) as Array<[OptionName, OptionSpec]>) {
-    if (!spec.flag) continue;
+/** Adds every schema option with a flag to `program` (only those of `scopes`, and `include`, if given). */
+export function addSchemaFlags(program: Command, scopes?: readonly OptionSpec['scope'][], include: readonly OptionName[] = []): Command {
+  for (const [name, spec] of Object.entries(OPTIONS) as Array<[OptionName, OptionSpec]>) {
+    if (!spec.flag || (scopes && !scopes.includes(spec.scope) && !include.includes(name))) continue;
     const text = spec.default && spec.kind !== 'boolean' ? `${spec.doc} (default: ${spec.default})` : spec.doc;
     const option = new Option(spec.flag, text);
     if (spec.kind === 'strings' || spec.kind === 'ops') option.argParser(collect);

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ValidationError, createPipeline, type Pipeline } from '../src/index.js';
 import { addSchemaFlags, givenFlags, toRunSettings } from './flags.js';
+import { addQueueCommands } from './queue-commands.js';
 import { OpRegistry } from '../src/plan/registry.js';
 import { abandonedWork } from '../src/exec/deadline.js';
 import { loadPlugins } from '../src/plan/registry.js';
@@ -116,6 +117,7 @@ export async function main(argv: string[]): Promise<number> {
       for (const op of await loadPlugins(opts.plugin ?? [])) registry.add(op);
       process.stdout.write(formatOpsList(registry, Boolean(opts.json)));
     });
+  addQueueCommands(program, (c) => (code = c));
   try {
     await program.parseAsync(argv);
     return code;
