@@ -20,6 +20,8 @@ export interface Options {
   workloads: WorkloadName[];
   results: string;
   fromJson?: string;
+  /** `--workload queue`: the queue benchmark (bench/queue.ts). */
+  queue?: boolean;
 }
 
 /** Prints usage with `msg` and exits 2. */
@@ -57,7 +59,11 @@ export function parseArgs(argv: readonly string[]): Options {
       case '--from-json': o.fromJson = path.resolve(value() ?? usage('--from-json needs a file')); break;
       case '--workload': {
         for (const w of (value() ?? '').split(',')) {
-          if (!WORKLOAD_NAMES.includes(w as WorkloadName)) usage(`--workload must be one of ${WORKLOAD_NAMES.join(', ')}, got ${JSON.stringify(w)}`);
+          if (w === 'queue') {
+            o.queue = true;
+            continue;
+          }
+          if (!WORKLOAD_NAMES.includes(w as WorkloadName)) usage(`--workload must be one of ${WORKLOAD_NAMES.join(', ')}, queue; got ${JSON.stringify(w)}`);
           if (!o.workloads.includes(w as WorkloadName)) o.workloads.push(w as WorkloadName);
         }
         break;
@@ -67,6 +73,6 @@ export function parseArgs(argv: readonly string[]): Options {
     }
   }
   if (o.runs === 0) o.runs = o.quick ? 3 : 5;
-  if (o.workloads.length === 0) o.workloads = [...WORKLOAD_NAMES];
+  if (o.workloads.length === 0 && !o.queue) o.workloads = [...WORKLOAD_NAMES];
   return o;
 }

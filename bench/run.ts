@@ -121,6 +121,12 @@ async function main(): Promise<void> {
     return;
   }
   const log = (s: string): void => { process.stderr.write(`${s}\n`); };
+  if (o.queue) {
+    const { queueBench, queueMarkdown } = await import('./queue.js');
+    const q = await queueBench({ quick: o.quick, runs: o.runs, scale: o.scale, images: o.images }, log);
+    process.stdout.write(o.json ? `${JSON.stringify({ queue: q }, null, 2)}\n` : queueMarkdown(q));
+    if (o.workloads.length === 0) return;
+  }
   const cores = os.availableParallelism();
   const cpus = allowedCpus();
   const pin = o.pin && hasTaskset() && cpus !== null;

@@ -11,7 +11,7 @@ import { Queue, QueueEvents } from 'bullmq';
 import sharp from 'sharp';
 import { CLI, runCli } from '../cli-runner.js';
 import { syntheticPng, tempDir, temps } from '../fixtures.js';
-import { startRedis, type RedisServer } from '../redis-server.js';
+import { startRedis, type RedisServer } from '../../dist/bench/redis-server.js';
 import type { CliResult } from '../cli-runner.js';
 
 let redis: RedisServer;

@@ -1,7 +1,7 @@
 /**
- * A real Redis server for tests (Debian's redis-server, which .ci/run
+ * A real Redis server for the tests and the queue benchmark (Debian's redis-server, which .ci/run
  * installs): one private instance on a free loopback port with a temp dir, no
- * persistence, stopped after.
+ * persistence unless asked, stopped after.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
