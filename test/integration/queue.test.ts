@@ -119,24 +119,22 @@ describe('tilepipe on a queue (real Redis, real processes)', () => {
     const input = await folder(path.join(dir, 'in'), 40, 360);
     const out = path.join(dir, 'out');
     const a = await startWorker('kill', dir, ['--lock-ms', '1500', '--concurrency', '2']);
-    let b: ChildProcess | undefined;
-    const waiting = runCli(['enqueue', input, '-o', out, '--op', 'blur:sigma=4', '--op', 'sharpen', '--redis', redis.url, '--queue', 'kill', '--wait', '--json'], {
+    let b: Promise<ChildProcess> | undefined; // the second worker, started once the first is killed
+    const run = await runCli(['enqueue', input, '-o', out, '--op', 'blur:sigma=4', '--op', 'sharpen', '--redis', redis.url, '--queue', 'kill', '--wait', '--json'], {
       timeoutMs: 120_000,
       onSpawn: (child, o) => child.stdout!.on('data', () => {
         if (!b && o.stdout.split('\n').length > 6) {
           a.kill('SIGKILL');
-          b = {} as ChildProcess; // placeholder until the new worker is up
-          void startWorker('kill', dir, ['--lock-ms', '1500']).then((w) => { b = w; });
+          b = startWorker('kill', dir, ['--lock-ms', '1500']);
         }
       }),
     });
-    const run = await waiting;
     expect(b).toBeDefined(); // the first worker was killed while the batch ran
     try {
       expect(run.code).toBe(0);
       expect(lines(run.stdout).at(-1)).toMatchObject({ type: 'summary', ok: 40, failed: 0 });
     } finally {
-      if (b && 'pid' in b) await stop([b]);
+      if (b) await stop([await b]);
     }
     const files = readdirSync(out).filter((f) => f.endsWith('.png'));
     expect(files).toHaveLength(40);
