@@ -47,6 +47,31 @@ export interface Batch {
   close(): Promise<void>;
 }
 
+/** How often a followed job's state is read again, in case its finish event was missed (ms). */
+const RECHECK_MS = 3_000;
+
+/**
+ * The result of a job once it has finished (undefined if Redis no longer
+ * keeps it: it finished long ago); throws its failure. Waits on the queue's
+ * events, and reads the job's state again every few seconds, since an event
+ * published while the listener was connecting is never delivered.
+ */
+async function finished(queue: Queue<ImageJob, ImageJobResult>, events: QueueEvents, jobId: string): Promise<ImageJobResult | undefined> {
+  for (;;) {
+    // The state first, then the job: a job read before it finished would carry no result.
+    const state = await queue.getJobState(jobId);
+    const job = (await queue.getJob(jobId)) as Job<ImageJob, ImageJobResult> | undefined;
+    if (!job || state === 'unknown') return undefined;
+    if (state === 'completed') return job.returnvalue;
+    if (state === 'failed') throw new Error(job.failedReason);
+    try {
+      return (await job.waitUntilFinished(events, RECHECK_MS)) as ImageJobResult;
+    } catch (err) {
+      if (!/timed out before finishing/.test((err as Error).message)) throw err;
+    }
+  }
+}
+
 /** Plans the run, adds one job per input, and returns the batch. */
 export async function enqueue(options: EnqueueOptions): Promise<Batch> {
   const checked = checkRunOptions(options as RunOptions);
@@ -86,9 +111,8 @@ export async function enqueue(options: EnqueueOptions): Promise<Batch> {
     for (const e of rejected) yield e;
     const outcome = async (jobId: string, data: ImageJob): Promise<FileEvent> => {
       const t0 = performance.now();
-      const job = (await queue.getJob(jobId)) as Job<ImageJob, ImageJobResult> | undefined;
       try {
-        const result = job ? await job.waitUntilFinished(events!) as ImageJobResult : undefined;
+        const result = await finished(queue, events!, jobId);
         const outputs = result?.outputs ?? data.outputs.map(pending);
         return { type: 'file', input: data.input, outputs, status: result?.status ?? 'skipped', ...(result?.warning ? { warning: result.warning } : {}), ms: Math.round(performance.now() - t0) };
       } catch (err) {
