@@ -1,143 +1,17 @@
 #!/usr/bin/env node
 /**
- * The `tilepipe` command: a thin layer over the library. It parses flags and
- * a config file, calls `Pipeline.run()`, and reports (see cli/report.ts).
- * Exit codes: 0 all done, 1 some inputs failed, 2 usage or config error,
- * 130 interrupted (143 on SIGTERM).
+ * The `tilepipe` command's entry. `--version` answers without loading the
+ * library; everything else loads the program (cli/program.ts), with libuv's
+ * thread pool sized first (cli/thread-budget.ts).
  */
-import './thread-budget.js';
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
-import { ValidationError, createPipeline, type Pipeline } from '../src/index.js';
-import { addSchemaFlags, givenFlags, toRunSettings } from './flags.js';
-import { addQueueCommands } from './queue-commands.js';
-import { OpRegistry } from '../src/plan/registry.js';
-import { abandonedWork } from '../src/exec/deadline.js';
-import { loadPlugins } from '../src/plan/registry.js';
-import { loadConfig } from './config.js';
-import { formatOpsList } from './ops-list.js';
-import { Reporter } from './report.js';
 
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
-
-/** Exit code when stdout is closed early, as for a process killed by SIGPIPE (128 + 13). */
-const EXIT_PIPE_CLOSED = 141;
-
-/** How long the CLI waits at exit for abandoned work (a decode past its deadline) before it ends itself. */
-const ABANDONED_GRACE_MS = 5_000;
-
-/** The `tilepipe` program: its flags come from the option schema. */
-function buildProgram(): Command {
-  const program = new Command('tilepipe')
-    .version(pkg.version, '-V, --version')
-    .description('Run a chain of image operations over files, folders and globs, tile-parallel on every core.')
-    .argument('[inputs...]', 'image files, directories (walked recursively) or quoted globs');
-  return addSchemaFlags(program)
-    .enablePositionalOptions()
-    .showHelpAfterError('(run tilepipe --help for usage)')
-    .exitOverride()
-    .configureOutput({ outputError: (str, write) => write(str) });
-}
-
-async function runCommand(program: Command, inputs: string[]): Promise<number> {
-  const configFile = program.opts<{ config?: string }>().config;
-  const settings = { ...(configFile ? await loadConfig(configFile) : {}), ...givenFlags(program), ...(inputs.length ? { inputs } : {}) };
-  const o = toRunSettings(settings);
-  const reporter = new Reporter({
-    json: o.json, quiet: o.quiet, dryRun: Boolean(o.run.dryRun),
-    color: Reporter.wantsColor(o.color), progress: !o.json && Reporter.wantsProgress(o.quiet),
-  });
-  const controller = new AbortController();
-  let signalCode = 0;
-  const onSignal = (sig: NodeJS.Signals): void => {
-    if (signalCode) {
-      // A second signal: end now, whatever is blocked. process.exit() would wait for libuv's
-      // threads (a read that never returns), so the signal is raised again with its default action.
-      process.removeAllListeners(sig);
-      process.kill(process.pid, sig);
-      return;
-    }
-    signalCode = sig === 'SIGTERM' ? 143 : 130;
-    process.stderr.write(`\ntilepipe: ${sig}: finishing in-flight files, removing partial ones...\n`);
-    controller.abort(new Error(`interrupted by ${sig}`));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  // stdout closed early (`| head`): stop as on SIGINT, quietly, and exit as a process killed by SIGPIPE would.
-  const onStdoutError = (err: NodeJS.ErrnoException): void => {
-    if (err.code !== 'EPIPE' || signalCode) return;
-    signalCode = EXIT_PIPE_CLOSED;
-    reporter.stdoutClosed();
-    controller.abort(new Error('stdout was closed'));
-  };
-  process.stdout.on('error', onStdoutError);
-  let pipeline: Pipeline | undefined;
-  try {
-    pipeline = createPipeline(o.pipeline);
-    await pipeline.registry(); // plugin load errors are usage errors, before any file
-    const summary = await pipeline.run({
-      ...o.run,
-      keepFiles: false, // outcomes go out as they happen (onProgress); a 100,000-file run need not keep them all
-      signal: controller.signal,
-      onPlan: (p) => reporter.plan(p.inputs),
-      onProgress: (e) => reporter.file(e),
-    });
-    if (signalCode === EXIT_PIPE_CLOSED) return signalCode;
-    reporter.summary(summary);
-    if (summary.manifestError) process.stderr.write(`tilepipe: ${summary.manifestError}\n`);
-    if (signalCode) return signalCode;
-    return summary.failed > 0 || summary.manifestError ? 1 : 0;
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    await pipeline?.close();
-  }
-}
-
-/** Runs the CLI with `argv` (as process.argv) and returns the exit code. */
-export async function main(argv: string[]): Promise<number> {
-  // `tilepipe ops | head`: a closed stdout ends the output quietly (runs also stop their work, see runCommand).
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exitCode = EXIT_PIPE_CLOSED;
-  });
-  const program = buildProgram();
-  let code = 0;
-  program.action(async (inputs: string[]) => {
-    code = await runCommand(program, inputs);
-  });
-  program
-    .command('ops')
-    .description('list every operation, its parameters, ranges and defaults')
-    .option('--plugin <path>', 'include operations from a plugin module, repeatable', collect)
-    .option('--json', 'as JSON')
-    .action(async (opts: { plugin?: string[]; json?: boolean }) => {
-      const registry = new OpRegistry();
-      for (const op of await loadPlugins(opts.plugin ?? [])) registry.add(op);
-      process.stdout.write(formatOpsList(registry, Boolean(opts.json)));
-    });
-  addQueueCommands(program, (c) => (code = c));
-  try {
-    await program.parseAsync(argv);
-    return code;
-  } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
-    if (err instanceof ValidationError) {
-      process.stderr.write(`tilepipe: ${err.message}\n`);
-      return 2;
-    }
-    process.stderr.write(`tilepipe: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
-    return 2;
-  }
-}
-
-process.exitCode = await main(process.argv);
-if (abandonedWork() > 0) {
-  // A decode or read that ignored its deadline is still running in libuv's threads, and Node's exit
-  // would wait for it (an SVG filter bomb renders for minutes). Give it a moment, then end the process.
-  setTimeout(() => {
-    process.stderr.write(`tilepipe: ${abandonedWork()} timed-out decode(s) still running in libvips; ending the process\n`);
-    process.kill(process.pid, 'SIGKILL');
-  }, ABANDONED_GRACE_MS).unref();
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  process.stdout.write(`${pkg.version}\n`);
+} else {
+  await import('./thread-budget.js');
+  const { run } = await import('./program.js');
+  await run(process.argv);
 }
