@@ -8,7 +8,8 @@ import { Command, Option } from 'commander';
 import { OPTIONS, parseOptions, type OptionName, type OptionSpec, type PipelineOptions, type RunOptions } from '../src/index.js';
 import { ValidationError } from '../src/model/errors.js';
 
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+/** Commander's collector for a repeatable flag. */
+export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /** The commander key of an option's flag (`--out-dir` → `outDir`). */
 function flagKey(flag: string): string {

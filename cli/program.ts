@@ -8,7 +8,7 @@ import './thread-budget.js';
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ValidationError, createPipeline, type Pipeline } from '../src/index.js';
-import { addSchemaFlags, givenFlags, toRunSettings } from './flags.js';
+import { addSchemaFlags, collect, givenFlags, toRunSettings } from './flags.js';
 import { addQueueCommands } from './queue-commands.js';
 import { OpRegistry } from '../src/plan/registry.js';
 import { abandonedWork } from '../src/exec/deadline.js';
@@ -18,8 +18,6 @@ import { formatOpsList } from './ops-list.js';
 import { Reporter } from './report.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /** Exit code when stdout is closed early, as for a process killed by SIGPIPE (128 + 13). */
 const EXIT_PIPE_CLOSED = 141;

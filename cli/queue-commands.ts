@@ -9,10 +9,9 @@ import { ValidationError } from '../src/model/errors.js';
 import { redactUrl, redisUrl } from '../src/queue/connection.js';
 import { parseOption } from '../src/model/options.js';
 import { loadConfig } from './config.js';
-import { addSchemaFlags, givenFlags, toRunSettings } from './flags.js';
+import { addSchemaFlags, collect, givenFlags, toRunSettings } from './flags.js';
 import { Reporter } from './report.js';
 
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 const queueFlags = (cmd: Command): Command => cmd
   .option('--redis <url>', 'Redis URL (default: TILEPIPE_REDIS_URL, else redis://127.0.0.1:6379)')
   .option('--queue <name>', 'queue name (default: tilepipe)');

@@ -5,14 +5,12 @@
  * that dead processes of this machine left behind.
  */
 import { mkdir, readdir, realpath, rename, stat, unlink } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { withDeadline } from '../exec/deadline.js';
-import { processAlive } from './process-alive.js';
+import { HOST_TAG, leftByDeadProcess } from './process-alive.js';
 
-/** This machine's tag in temp-file names: temp files are only swept by processes of the machine that made them. */
-export const HOST_TAG = createHash('sha256').update(os.hostname()).digest('hex').slice(0, 8);
+export { HOST_TAG } from './process-alive.js';
 
 /** Matches a temp-file name; groups: host tag, pid. */
 export const TEMP_NAME_RE = /\.tilepipe-tmp-([0-9a-f]{8})-(\d+)-[0-9a-f]+$/;
@@ -27,7 +25,7 @@ export async function removeStaleTemps(dir: string): Promise<number> {
   let removed = 0;
   for (const name of names) {
     const m = TEMP_NAME_RE.exec(name);
-    if (!m || m[1] !== HOST_TAG || processAlive(Number(m[2]))) continue;
+    if (!m || !leftByDeadProcess(m[1], Number(m[2]))) continue;
     await unlink(path.join(dir, name)).then(() => removed++, () => {});
   }
   return removed;
@@ -47,13 +45,14 @@ export interface WriteOptions {
   readonly within?: string;
 }
 
-function inside(root: string, p: string): boolean {
+/** Whether path `p` is `root` or below it (both absolute, links already resolved). */
+export function inside(root: string, p: string): boolean {
   const rel = path.relative(root, p);
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
 /** Resolves symbolic links in the deepest existing ancestor of `dir` (the rest does not exist yet). */
-async function resolveExisting(dir: string): Promise<string> {
+export async function resolveExisting(dir: string): Promise<string> {
   let rest = '';
   let cur = dir;
   for (;;) {

@@ -9,13 +9,12 @@
  * same bytes atomically, after sweeping the dead process's temp files. A bad
  * image fails its job once (UnrecoverableError): it is not retried.
  */
-import { realpath } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Engine } from '../exec/engine.js';
 import { defaultMemoryBudgetMb } from '../exec/memory-budget.js';
-import { removeStaleTemps } from '../io/atomic-write.js';
+import { inside, removeStaleTemps, resolveExisting } from '../io/atomic-write.js';
 import { ValidationError } from '../model/errors.js';
 import { Manifest } from '../runs/manifest.js';
 import { DEFAULT_QUEUE, redisConnection, redisUrl } from './connection.js';
@@ -49,31 +48,13 @@ export interface QueueWorker {
   close(): Promise<void>;
 }
 
-function inside(root: string, p: string): boolean {
-  const rel = path.relative(root, p);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
-
-/** The deepest existing ancestor of `p`, with symbolic links resolved, plus the rest. */
-async function resolved(p: string): Promise<string> {
-  let rest = '';
-  for (let cur = path.resolve(p); ; cur = path.dirname(cur)) {
-    try {
-      return path.join(await realpath(cur), rest);
-    } catch {
-      if (path.dirname(cur) === cur) return p;
-      rest = path.join(path.basename(cur), rest);
-    }
-  }
-}
-
 /** Throws an UnrecoverableError unless the job is well-formed and every path is inside a root. */
 async function confine(data: ImageJob, roots: readonly string[]): Promise<void> {
   const ok = typeof data?.input === 'string' && typeof data.outDir === 'string' && Array.isArray(data.outputs) && Array.isArray(data.ops) &&
     typeof data.entry?.inputHash === 'string' && data.outputs.every((o) => typeof o?.path === 'string' && typeof o.format === 'string');
   if (!ok) throw new UnrecoverableError('refused: malformed job data');
   for (const p of [data.input, data.outDir, ...data.outputs.map((o) => o.path)]) {
-    const real = await resolved(p);
+    const real = await resolveExisting(path.resolve(p));
     if (!roots.some((r) => inside(r, real))) throw new UnrecoverableError(`refused: ${p} is outside the worker's roots (${roots.join(', ')})`);
   }
   for (const o of data.outputs) {
@@ -87,7 +68,7 @@ export async function createWorker(options: WorkerOptions = {}): Promise<QueueWo
   const workers = options.workers ?? os.availableParallelism();
   const concurrency = options.concurrency ?? workers + 1;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new ValidationError(`concurrency must be a positive integer, got ${JSON.stringify(concurrency)}`);
-  const roots = await Promise.all((options.roots?.length ? options.roots : [process.cwd()]).map((r) => resolved(r)));
+  const roots = await Promise.all((options.roots?.length ? options.roots : [process.cwd()]).map((r) => resolveExisting(path.resolve(r))));
   const engine = new Engine({
     workers, maxInFlight: concurrency, plugins: options.plugins ?? [], maxMemoryMb: defaultMemoryBudgetMb(), parallelPngMinPixels: false,
   });

@@ -17,8 +17,8 @@ import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { readFile, readdir, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
-import { HOST_TAG, writeAtomic } from '../io/atomic-write.js';
-import { processAlive } from '../io/process-alive.js';
+import { writeAtomic } from '../io/atomic-write.js';
+import { HOST_TAG, leftByDeadProcess } from '../io/process-alive.js';
 
 /** File name of the manifest inside the out-dir. */
 export const MANIFEST_NAME = '.tilepipe-manifest.json';
@@ -65,7 +65,7 @@ function merge(into: Map<string, StoredEntry>, key: string, entry: StoredEntry):
 /** A journal's name, and whether its writer (on this host) is gone. */
 function journalOwnerGone(name: string): boolean {
   const m = /^([0-9a-f]{8})-(\d+)-/.exec(name);
-  return m !== null && m[1] === HOST_TAG && !processAlive(Number(m[2]));
+  return m !== null && leftByDeadProcess(m[1], Number(m[2]));
 }
 
 /** Reads the compacted manifest and every journal of `dir` into `into`; returns the journal names. */
