@@ -17,7 +17,7 @@ interface WasmApi {
 }
 const { WebAssembly } = globalThis as unknown as { WebAssembly: WasmApi };
 
-/** The module's exports (see simd/gaussian.ts, simd/median.ts, simd/morphology.ts and simd/sobel.ts for what each computes). */
+/** The module's exports (see simd/gaussian.ts, simd/median.ts, simd/morphology.ts, simd/sobel.ts and simd/unsharp.ts for what each computes). */
 export interface SimdKernels {
   readonly memory: WasmMemory;
   horizontal(pad: number, out: number, n: number, taps: number, r: number): void;
@@ -28,6 +28,8 @@ export interface SimdKernels {
   columnMax(rows: number, out: number, count: number, n: number): void;
   columnMin(rows: number, out: number, count: number, n: number): void;
   sobelRow(up: number, mid: number, down: number, out: number, count: number): void;
+  unsharpRow(src: number, blurred: number, out: number, n: number, detail: number): void;
+  unsharpRowLinear(src: number, blurred: number, out: number, n: number, k: number): void;
   heapBase(): number;
 }
 

@@ -76,13 +76,24 @@ export function streamRows(
   const H = dst.imageHeight;
   const src32 = pixels32(src);
   const colMap = clampedColumns(src, dst, r);
+  // Without XOR, a padded row is: the first pixel repeated, one contiguous run of source pixels, the last pixel repeated.
+  const x0 = dst.x - r;
+  const inside = Math.min(dst.imageWidth, x0 + colMap.length) - Math.max(0, x0);
+  const left = Math.max(0, x0) - x0;
+  const copyRow = (row: number, out: Uint32Array): void => {
+    const s = (row - src.y) * src.width;
+    const first = s + colMap[left];
+    if (left > 0) out.fill(src32[first], 0, left);
+    out.set(src32.subarray(first, first + inside), left);
+    if (left + inside < colMap.length) out.fill(src32[first + inside - 1], left + inside, colMap.length);
+  };
   const window = new Int32Array(2 * r + 1);
   let next = Math.max(0, dst.y - r);
   for (let y = 0; y < dst.height; y++) {
     const gy = dst.y + y;
     for (const last = Math.min(H - 1, gy + r); next <= last; next++) {
       const row = next;
-      load(row, (out, xor = 0) => padRow(src32, src, row, colMap, out, xor));
+      load(row, (out, xor = 0) => (xor === 0 ? copyRow(row, out) : padRow(src32, src, row, colMap, out, xor)));
     }
     for (let j = 0; j <= 2 * r; j++) {
       const g = gy - r + j;

@@ -1,5 +1,6 @@
 import { defineOp } from '../model/op.js';
-import { gaussianBlur, gaussianRadius, gaussianTaps } from '../kernels/gaussian/index.js';
+import { GAUSSIAN_PRECISIONS, gaussianBlur, gaussianRadius, gaussianTaps } from '../kernels/gaussian/index.js';
+import { detailTable, unsharp } from '../kernels/unsharp/index.js';
 
 /**
  * Unsharp mask: out = v + amount · (v − gaussian(v, sigma)), applied where
@@ -13,29 +14,13 @@ export const sharpen = defineOp({
     sigma: { type: 'number', min: 0.3, max: 50, default: 1, description: 'blur standard deviation in pixels' },
     amount: { type: 'number', min: 0, max: 10, default: 1, description: 'strength of the added detail' },
     threshold: { type: 'number', min: 0, max: 255, default: 0, description: 'minimum difference (levels) to sharpen' },
+    precision: { type: 'enum', values: GAUSSIAN_PRECISIONS, default: 'exact', description: 'of the blur: exact (to 3 sigma) or approximate (truncated at 0.2 of the peak)' },
   },
   alpha: 'preserve',
-  radius: ({ sigma }) => gaussianRadius(sigma),
-  kernel(src, dst, { sigma, amount, threshold }) {
-    gaussianBlur(src, dst, gaussianTaps(sigma));
-    // round(v + amount·diff) = v + round(amount·diff) for integer v: one table lookup per value,
-    // with the threshold folded in (0 where |diff| ≤ threshold). The clamped view clamps to [0, 255].
-    const detail = new Int16Array(511);
-    for (let diff = -255; diff <= 255; diff++) {
-      detail[diff + 255] = diff > threshold || -diff > threshold ? Math.round(amount * diff) : 0;
-    }
-    const s = src.data;
-    const d = dst.data;
-    const out = new Uint8ClampedArray(d.buffer, d.byteOffset, d.length);
-    const rowLen = dst.width * 4;
-    for (let y = 0; y < dst.height; y++) {
-      const si = ((dst.y + y - src.y) * src.width + (dst.x - src.x)) * 4;
-      const di = y * rowLen;
-      // Alpha goes through too; the executor replaces it (alpha: 'preserve').
-      for (let x = 0; x < rowLen; x++) {
-        const v = s[si + x];
-        out[di + x] = v + detail[v - d[di + x] + 255];
-      }
-    }
+  radius: ({ sigma, precision }) => gaussianRadius(sigma, precision),
+  kernel(src, dst, { sigma, amount, threshold, precision }) {
+    gaussianBlur(src, dst, gaussianTaps(sigma, precision));
+    // Alpha goes through too; the executor replaces it (alpha: 'preserve').
+    unsharp(src, dst, detailTable(amount, threshold));
   },
 });

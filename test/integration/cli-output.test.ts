@@ -158,7 +158,7 @@ describe('tilepipe CLI, continued', () => {
       for (let j = i + 1; j < textLines.length && /^\s/.test(textLines[j]); j++) out.push(textLines[j].trim());
       return out;
     };
-    expect(paramsOf('blur')).toEqual([expect.stringMatching(/^sigma: a number in \[0\.3, 100\], default 1\./)]);
+    expect(paramsOf('blur')).toEqual([expect.stringMatching(/^sigma: a number in \[0\.3, 100\], default 1\./), expect.stringMatching(/^precision: one of exact, approximate, default exact\./)]);
     expect(paramsOf('sharpen')[0]).toMatch(/^sigma: a number in \[0\.3, 50\]/);
     expect(paramsOf('gamma')[0]).toMatch(/^gamma: a number in \[0\.05, 20\]/);
     expect(paramsOf('resize').map((l) => l.split(':')[0])).toEqual(expect.arrayContaining(['width', 'height', 'fit']));

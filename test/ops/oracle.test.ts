@@ -70,7 +70,19 @@ describe('oracle: neighbourhood ops vs sharp on the same opaque input', () => {
     }
   });
 
-  it("sharp.blur(σ)'s default kernel is truncated at amplitude 0.2 (why it is not compared)", async () => {
+  it('blur precision=approximate vs default sharp.blur(σ): the same kernel (truncated at 0.2 of the peak, taps in 20ths)', async () => {
+    for (const sigma of [0.5, 1, 2, 3.3, 6]) {
+      const d = compare(await ours([`blur:sigma=${sigma},precision=approximate`]), await theirs((s) => s.blur(sigma)));
+      const exact = compare(await ours([`blur:sigma=${sigma}`]), await theirs((s) => s.blur(sigma)));
+      // Up to σ = 2 the pixels agree within rounding. Beyond, libvips' vectorised integer path
+      // (11+ taps) comes out about 1 % darker than its own mask says, so the figures are notes only.
+      if (sigma <= 2) check(`blur:sigma=${sigma},precision=approximate vs default sharp.blur(${sigma}) (exact kernel: mean ${exact.mean.toFixed(3)})`, d);
+      else note(`blur:sigma=${sigma},precision=approximate vs default sharp.blur(${sigma}) (exact kernel: mean ${exact.mean.toFixed(3)})`, d);
+      if (sigma >= 1 && sigma <= 2) expect(d.mean).toBeLessThan(exact.mean / 5);
+    }
+  });
+
+  it("sharp.blur(σ)'s default kernel is truncated at amplitude 0.2 (why the exact kernel is compared with the float one)", async () => {
     // A vertical line of 255 on black: each row is the 1-D kernel × 255.
     const w = 15, h = 3;
     const line = new Uint8Array(w * h * 3);
@@ -79,6 +91,8 @@ describe('oracle: neighbourhood ops vs sharp on the same opaque input', () => {
     expect(await row(await theirs((s) => s.blur(1), line, w, h), 3)).toEqual([0, 0, 0, 0, 0, 0, 70, 116, 70, 0, 0, 0, 0, 0, 0]);
     // Ours at σ = 1: 7 taps (radius 3), 255 × [0.0044 0.054 0.242 0.399 ...].
     expect(await row(await ours(['blur:sigma=1'], await pngOf(line, w, h)), 4)).toEqual([0, 0, 0, 0, 1, 14, 62, 102, 62, 14, 1, 0, 0, 0, 0]);
+    // precision=approximate is sharp's kernel: 3 taps at σ = 1, 255 × [12 20 12] / 44.
+    expect(await row(await ours(['blur:sigma=1,precision=approximate'], await pngOf(line, w, h)), 4)).toEqual([0, 0, 0, 0, 0, 0, 70, 116, 70, 0, 0, 0, 0, 0, 0]);
   });
 
   it('blur: our definition against an independent double-precision Gaussian', async () => {

@@ -9,13 +9,13 @@ const registry = new OpRegistry();
 describe('chains', () => {
   it('parses strings and objects to the same validated instance', () => {
     const [a, b] = resolveChain(['blur:sigma=2', { op: 'blur', sigma: 2 }], registry);
-    expect(a.params).toEqual({ sigma: 2 });
+    expect(a.params).toEqual({ sigma: 2, precision: 'exact' });
     expect(b.params).toEqual(a.params);
     expect(parseOpString('resize:width=800,fit=cover')).toEqual({ op: 'resize', params: { width: '800', fit: 'cover' } });
   });
 
   it('applies defaults', () => {
-    expect(resolveChain(['sharpen'], registry)[0].params).toEqual({ sigma: 1, amount: 1, threshold: 0 });
+    expect(resolveChain(['sharpen'], registry)[0].params).toEqual({ sigma: 1, amount: 1, threshold: 0, precision: 'exact' });
   });
 
   const bad: Array<[string, RegExp]> = [

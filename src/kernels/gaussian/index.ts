@@ -7,7 +7,7 @@ import { simdAvailable } from '../simd.js';
 import { jsGaussianBlur, type GaussianTaps } from './js.js';
 import { simdGaussianBlur } from './simd.js';
 
-export { gaussianRadius, gaussianTaps, type GaussianTaps } from './js.js';
+export { gaussianRadius, gaussianTaps, type GaussianTaps, type GaussianPrecision, GAUSSIAN_PRECISIONS } from './js.js';
 
 /** Writes the Gaussian-blurred RGBA of `src` into every pixel of `dst`. */
 export function gaussianBlur(src: TileView, dst: TileView, taps: GaussianTaps): void {

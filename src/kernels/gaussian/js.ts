@@ -7,8 +7,24 @@
 import type { TileView } from '../../model/op.js';
 import { clampedColumns, pixels32 } from '../../model/view.js';
 
+/**
+ * How far the kernel reaches: `exact` to ⌈3σ⌉; `approximate` only while the
+ * Gaussian is at least 0.2 of its peak (libvips' default `min_ampl`, which
+ * sharp's `blur(σ)` uses): ⌊σ·√(2 ln 5)⌋, about 1.8σ, so 7 taps instead of 13
+ * at σ = 2 (none, a copy, below σ ≈ 0.56), each weighted as libvips' integer
+ * mask does (rounded to 20ths of the peak).
+ */
+export type GaussianPrecision = (typeof GAUSSIAN_PRECISIONS)[number];
+
+/** The precisions, as op parameters list them. */
+export const GAUSSIAN_PRECISIONS = ['exact', 'approximate'] as const;
+
+/** Smallest amplitude, relative to the peak, kept by the `approximate` kernel. */
+export const APPROXIMATE_MIN_AMPLITUDE = 0.2;
+
 /** Half-width of the Gaussian kernel used for `sigma`. */
-export function gaussianRadius(sigma: number): number {
+export function gaussianRadius(sigma: number, precision: GaussianPrecision = 'exact'): number {
+  if (precision === 'approximate') return Math.floor(sigma * Math.sqrt(-2 * Math.log(APPROXIMATE_MIN_AMPLITUDE)));
   return Math.max(1, Math.ceil(3 * sigma));
 }
 
@@ -20,13 +36,15 @@ export interface GaussianTaps {
 
 const ONE = 1 << 14;
 
-/** Integer taps for a Gaussian of standard deviation `sigma`. */
-export function gaussianTaps(sigma: number): GaussianTaps {
-  const radius = gaussianRadius(sigma);
+/** Integer taps for a Gaussian of standard deviation `sigma`, truncated as `precision` says and normalised to sum to 2^14. */
+export function gaussianTaps(sigma: number, precision: GaussianPrecision = 'exact'): GaussianTaps {
+  const radius = gaussianRadius(sigma, precision);
   const g = new Float64Array(radius + 1);
   let total = 0;
   for (let k = 0; k <= radius; k++) {
     g[k] = Math.exp(-(k * k) / (2 * sigma * sigma));
+    // approximate: libvips' integer mask, each tap rounded to 20ths of the peak.
+    if (precision === 'approximate') g[k] = Math.round(20 * g[k]);
     total += k === 0 ? g[k] : 2 * g[k];
   }
   const weights = new Int32Array(radius + 1);

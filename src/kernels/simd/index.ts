@@ -7,6 +7,7 @@ export { horizontal, vertical } from './gaussian';
 export { medianRow } from './median';
 export { rowMax, rowMin, columnMax, columnMin } from './morphology';
 export { sobelRow } from './sobel';
+export { unsharpRow, unsharpRowLinear } from './unsharp';
 
 /** First free byte after the module's static data: the caller lays its buffers out from here. */
 export function heapBase(): usize {
