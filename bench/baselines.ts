@@ -65,7 +65,7 @@ export async function runUntiled(raster: Raster, stages: readonly Stage[], regis
     const task: TileTask = {
       steps,
       reduce: stage.reduce ? { name: stage.reduce.def.name, params: stage.reduce.params } : undefined,
-      keepPixels, hasAlpha: cur.hasAlpha, imageWidth: cur.width, imageHeight: cur.height,
+      keepPixels, hasAlpha: cur.hasAlpha, channels: cur.channels, imageWidth: cur.width, imageHeight: cur.height,
       core: whole, input: whole, buffer, plugins: [],
     };
     const result = executeTile(task, registry);

@@ -35,7 +35,7 @@ const registry = new OpRegistry();
 const rect = { x: 0, y: 0, width: 4, height: 4 };
 const rtts: number[] = [];
 for (let i = 0; i < 2000; i++) {
-  const task: TileTask = { steps: [], keepPixels: true, hasAlpha: false, imageWidth: 4, imageHeight: 4, core: rect, input: rect, buffer: new ArrayBuffer(64), plugins: [] };
+  const task: TileTask = { steps: [], keepPixels: true, hasAlpha: false, channels: 4, imageWidth: 4, imageHeight: 4, core: rect, input: rect, buffer: new ArrayBuffer(64), plugins: [] };
   const t = performance.now();
   await pool.run(task);
   if (i >= 200) rtts.push(performance.now() - t);

@@ -21,7 +21,7 @@ export function syntheticRaster(width: number, height: number, seed = 1, hasAlph
       data[i + 3] = hasAlpha ? 255 - ((x * 255) / width) : 255;
     }
   }
-  return { data, width, height, hasAlpha };
+  return { data, width, height, channels: 4, hasAlpha };
 }
 
 /** Median of a list of numbers. */

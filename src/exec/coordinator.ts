@@ -13,6 +13,7 @@ import type { TilePool } from './worker/pool.js';
 import type { TileStep, TileTask } from './worker/executor.js';
 import { lastReaders, stageTileSize, tileGrid } from '../plan/tiling.js';
 import { applyGeometry } from './geometry.js';
+import { BufferPool } from './buffer-pool.js';
 
 /** How the coordinator schedules tiles. */
 export interface CoordinatorOptions {
@@ -39,10 +40,13 @@ export class Coordinator {
   readonly times: CoordinatorTimes = { cutMs: 0, reassembleMs: 0, geometryMs: 0 };
   readonly #pool: TilePool;
   readonly #options: CoordinatorOptions;
+  /** Spent tile buffers, cut into again or handed to workers for results. */
+  readonly #buffers: BufferPool;
 
   constructor(pool: TilePool, options: CoordinatorOptions) {
     this.#pool = pool;
     this.#options = options;
+    this.#buffers = new BufferPool(4 * pool.workers + 4, 64 << 20);
   }
 
   /** Runs every stage in order. Takes ownership of `raster` (its buffer may be transferred away). */
@@ -70,7 +74,7 @@ export class Coordinator {
     applied: unknown,
     signal?: AbortSignal,
   ): Promise<{ raster: Raster; applied: unknown }> {
-    const { width, height } = raster;
+    const { width, height, channels } = raster;
     const keepPixels = stage.steps.length > 0;
     const steps: TileStep[] = stage.steps.map((s) => ({
       name: s.inst.def.name,
@@ -93,8 +97,9 @@ export class Coordinator {
       const t1 = performance.now();
       for (const [index, core] of pending) {
         if (all || readers[index] < next) {
-          pasteRegion(out, width, tiles[index].core, core);
+          pasteRegion(out, width, tiles[index].core, core, raster.channels);
           pending.delete(index);
+          this.#buffers.give(core.buffer as ArrayBuffer);
         }
       }
       this.times.reassembleMs += performance.now() - t1;
@@ -107,19 +112,23 @@ export class Coordinator {
         const index = next++;
         const tile = tiles[index];
         const t0 = performance.now();
-        const buffer = wholeBuffer ? (raster.data.buffer as ArrayBuffer) : copyRegion(raster, tile.input);
+        const inputBytes = tile.input.width * tile.input.height * channels;
+        const coreBytes = tile.core.width * tile.core.height * channels;
+        const buffer = wholeBuffer ? (raster.data.buffer as ArrayBuffer) : copyRegion(raster, tile.input, this.#buffers.take(inputBytes));
         this.times.cutMs += performance.now() - t0;
+        const spare = keepPixels ? this.#buffers.takeKept(coreBytes) : undefined;
         const task: TileTask = {
-          steps, reduce, keepPixels, hasAlpha: raster.hasAlpha, imageWidth: width, imageHeight: height,
-          core: tile.core, input: tile.input, buffer, plugins: this.#options.plugins,
+          steps, reduce, keepPixels, hasAlpha: raster.hasAlpha, channels, imageWidth: width, imageHeight: height,
+          core: tile.core, input: tile.input, buffer, ...(spare ? { spare } : {}), plugins: this.#options.plugins,
         };
         try {
           const result = await this.#pool.run(task, signal);
           partials[index] = result.partial;
+          this.#buffers.give(result.spare);
           if (result.buffer && wholeBuffer) {
-            out = new Uint8Array(result.buffer);
+            out = new Uint8Array(result.buffer, 0, coreBytes);
           } else if (result.buffer) {
-            pending.set(index, new Uint8Array(result.buffer));
+            pending.set(index, new Uint8Array(result.buffer, 0, coreBytes));
             flush(false);
           }
         } catch (err) {
@@ -142,6 +151,6 @@ export class Coordinator {
       for (let i = 1; i < partials.length; i++) total = def.merge(total, partials[i]);
       nextApplied = def.finish(total, stage.reduce.params as never);
     }
-    return { raster: { data: out, width, height, hasAlpha: raster.hasAlpha }, applied: nextApplied };
+    return { raster: { data: out, width, height, channels: raster.channels, hasAlpha: raster.hasAlpha }, applied: nextApplied };
   }
 }

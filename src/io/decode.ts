@@ -70,14 +70,16 @@ export async function decodeImage(input: Uint8Array, options: DecodeOptions = {}
     if (lead.kind !== 'geometry' || lead.onLoad !== true) throw new Error(`${lead.name} cannot run while decoding`);
     lead.apply(image, options.onLoad!.params as never, orientedSize(meta));
   }
-  const { data, info } = await withDeadline(image
-    .toColourspace('srgb')
-    .ensureAlpha()
+  // RGBA only when the source has alpha: a photo stays at 3 bytes per pixel until the kernels (which see RGBA).
+  const hasAlpha = meta.hasAlpha === true;
+  const srgb = image.toColourspace('srgb');
+  const { data, info } = await withDeadline((hasAlpha ? srgb.ensureAlpha() : srgb.removeAlpha())
     .raw({ depth: 'uchar' })
     .toBuffer({ resolveWithObject: true }), options.signal, 'decoding');
-  if (info.channels !== 4) throw new Error(`decoded to ${info.channels} channels, expected 4`);
+  const channels = hasAlpha ? 4 : 3;
+  if (info.channels !== channels) throw new Error(`decoded to ${info.channels} channels, expected ${channels}`);
   return {
-    raster: { data, width: info.width, height: info.height, hasAlpha: meta.hasAlpha === true },
+    raster: { data, width: info.width, height: info.height, channels, hasAlpha },
     format: meta.format ?? 'unknown',
     metadata: meta.exif ? { exif: meta.exif } : {},
     pages: meta.pages ?? 1,

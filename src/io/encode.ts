@@ -55,9 +55,9 @@ export interface EncodedInfo {
 export const JPEG_OPTIMISE_MAX_PIXELS = 64_000_000;
 
 function encoder(raster: Raster, options: EncodeOptions): Sharp {
-  let image = sharp(raster.data, { raw: { width: raster.width, height: raster.height, channels: 4 } });
+  let image = sharp(raster.data, { raw: { width: raster.width, height: raster.height, channels: raster.channels } });
   if (options.width && options.width !== raster.width) image = image.resize({ width: options.width, withoutEnlargement: true });
-  if (!raster.hasAlpha) image = image.removeAlpha();
+  if (!raster.hasAlpha && raster.channels === 4) image = image.removeAlpha();
   else if (options.format === 'jpeg') image = image.flatten({ background: '#ffffff' });
   if (options.metadata) image = withSourceMetadata(image, options.metadata);
   const q = options.quality;

@@ -20,7 +20,7 @@ describe('worker start-up and teardown', () => {
       const m = require(${JSON.stringify(entry)});
       const rect = { x: 0, y: 0, width: 4, height: 4 };
       const buffer = new Uint8Array(64).fill(10).buffer;
-      m.default({ steps: [{ name: 'invert', params: {}, radius: 0 }], keepPixels: true, hasAlpha: false, imageWidth: 4, imageHeight: 4, core: rect, input: rect, buffer, plugins: [] })
+      m.default({ steps: [{ name: 'invert', params: {}, radius: 0 }], keepPixels: true, hasAlpha: false, channels: 4, imageWidth: 4, imageHeight: 4, core: rect, input: rect, buffer, plugins: [] })
         .then((r) => { const v = r[Symbol.for('piscina.valueSymbol')] ?? r; console.log(JSON.stringify([...new Uint8Array(Object.values(r).find((x) => x && x.buffer) ?.buffer ?? new ArrayBuffer(0))].slice(0, 1))); });
     `;
     const res = spawnSync(process.execPath, ['--no-experimental-require-module', '-e', script], { encoding: 'utf8' });
@@ -32,11 +32,11 @@ describe('worker start-up and teardown', () => {
     const script = `
       import { TilePool } from ${JSON.stringify(path.join(ROOT, 'dist', 'src', 'exec', 'worker', 'pool.js'))};
       const rect = { x: 0, y: 0, width: 64, height: 64 };
-      const tile = (name) => ({ steps: [{ name, params: {}, radius: 0 }], keepPixels: true, hasAlpha: false, imageWidth: 64, imageHeight: 64, core: rect, input: rect, buffer: new ArrayBuffer(64 * 64 * 4), plugins: [] });
+      const tile = (name) => ({ steps: [{ name, params: {}, radius: 0 }], keepPixels: true, hasAlpha: false, channels: 4, imageWidth: 64, imageHeight: 64, core: rect, input: rect, buffer: new ArrayBuffer(64 * 64 * 4), plugins: [] });
       for (let i = 0; i < 100; i++) {
         const p = new TilePool({ workers: 2 });
         if (i % 3 === 0) { p.run(tile('invert')).catch(() => {}); await p.close(); }
-        else if (i % 3 === 1) { await Promise.all([p.run(tile('invert')), p.run(tile('grayscale')), p.deflate({ rgba: new ArrayBuffer(24), width: 3, rows: 2, dictRows: 0, channels: 4, level: 6, last: true })]); await p.close(); }
+        else if (i % 3 === 1) { await Promise.all([p.run(tile('invert')), p.run(tile('grayscale')), p.deflate({ pixels: new ArrayBuffer(24), pixelBytes: 4, width: 3, rows: 2, dictRows: 0, channels: 4, level: 6, last: true })]); await p.close(); }
         else await p.close();
       }
       console.log('done');

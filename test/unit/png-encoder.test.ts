@@ -11,6 +11,7 @@ import sharp from 'sharp';
 import { createPipeline } from '../../dist/src/index.js';
 import { adler32Combine, writePngParallel } from '../../dist/src/io/png/encoder.js';
 import { adler32, deflateBand } from '../../dist/src/io/png/deflate.js';
+import { narrowToRgb } from '../../dist/src/model/raster.js';
 import { rng, syntheticRgba, tempDir } from '../fixtures.js';
 
 const dir = tempDir();
@@ -48,13 +49,14 @@ describe('parallel PNG encoder', () => {
     expect(adler32(new Uint8Array(0))).toBe(1);
   });
 
-  for (const alpha of [false, true]) {
-    it(`writes a valid ${alpha ? 'RGBA' : 'RGB'} PNG in many bands whose pixels equal the raster`, async () => {
+  for (const [channels, alpha] of [[3, false], [4, false], [4, true]] as const) {
+    it(`writes a valid ${alpha ? 'RGBA' : 'RGB'} PNG in many bands from ${channels}-byte pixels, equal to the raster`, async () => {
       const width = 203, height = 157;
-      const data = syntheticRgba(width, height, 11, alpha);
-      const file = path.join(dir, `banded-${alpha}.png`);
+      const rgba = syntheticRgba(width, height, 11, alpha);
+      const data = channels === 4 ? rgba : narrowToRgb(rgba);
+      const file = path.join(dir, `banded-${channels}-${alpha}.png`);
       // ~2 KB bands (40 RGB, 53 RGBA), each with a preset dictionary from the rows before it.
-      const size = await writePngParallel({ data, width, height, hasAlpha: alpha }, file, { run: inProcess, bandBytes: 2000, window: 3 });
+      const size = await writePngParallel({ data, width, height, channels, hasAlpha: alpha }, file, { run: inProcess, bandBytes: 2000, window: 3 });
       const png = readFileSync(file);
       expect(size).toBe(png.length);
       const list = chunks(png);
@@ -71,7 +73,7 @@ describe('parallel PNG encoder', () => {
       // And a real decoder agrees, pixel for pixel.
       const decoded = await sharp(png, { failOn: 'warning' }).raw().toBuffer({ resolveWithObject: true });
       expect(decoded.info.channels).toBe(ch);
-      const expected = alpha ? Buffer.from(data) : await sharp(data, { raw: { width, height, channels: 4 } }).removeAlpha().raw().toBuffer();
+      const expected = alpha ? Buffer.from(rgba) : await sharp(rgba, { raw: { width, height, channels: 4 } }).removeAlpha().raw().toBuffer();
       expect(decoded.data.equals(expected)).toBe(true);
     });
   }

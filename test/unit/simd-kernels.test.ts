@@ -15,6 +15,9 @@ import { simdSobel } from '../../dist/src/kernels/sobel/simd.js';
 import { jsSobel } from '../../dist/src/kernels/sobel/js.js';
 import type { TileView } from '../../dist/src/model/op.js';
 import { rng } from '../fixtures.js';
+import { detailTable, jsUnsharp } from '../../dist/src/kernels/unsharp/js.js';
+import { simdUnsharp } from '../../dist/src/kernels/unsharp/simd.js';
+import { narrowToRgb, widenRgb } from '../../dist/src/model/raster.js';
 
 /** `dst` region and its `src` view (grown by r, clipped to the image) cut from a random image. */
 function region(img: Uint8Array, W: number, H: number, dx: number, dy: number, dw: number, dh: number, r: number): { src: TileView; dst: TileView } {
@@ -143,5 +146,47 @@ describe('WebAssembly SIMD kernels', () => {
     let total = 0;
     for (let i = 0; i < W * H; i++) total += dst.data[i * 4];
     expect(Math.abs(total - 255)).toBeLessThanOrEqual(30);
+  });
+});
+
+describe('unsharp combine (sharpen)', () => {
+  it('WebAssembly (table and linear SIMD paths) gives the JavaScript bytes for any amount and threshold', () => {
+    const rand = rng(77);
+    const W = 131, H = 23;
+    const img = new Uint8Array(W * H * 4);
+    for (let i = 0; i < img.length; i++) img[i] = (rand() * 256) | 0;
+    // amount 1, 2 threshold 0 take the linear SIMD path; the others the table path.
+    for (const [amount, threshold] of [[1, 0], [2, 0], [10, 0], [0, 0], [0.5, 0], [1, 10], [3.3, 4]]) {
+      for (let k = 0; k < 6; k++) {
+        const dx = (rand() * W) | 0, dy = (rand() * H) | 0;
+        const dw = 1 + ((rand() * (W - dx)) | 0), dh = 1 + ((rand() * (H - dy)) | 0);
+        const { src, dst } = region(img, W, H, dx, dy, dw, dh, 2);
+        for (let i = 0; i < dst.data.length; i++) dst.data[i] = (rand() * 256) | 0; // the "blurred" values
+        const js = { ...dst, data: dst.data.slice() };
+        const table = detailTable(amount, threshold);
+        jsUnsharp(src, js, table);
+        simdUnsharp(src, dst, table);
+        expect(Buffer.from(dst.data).equals(Buffer.from(js.data)), `amount ${amount} threshold ${threshold}`).toBe(true);
+      }
+    }
+  });
+});
+
+describe('RGB ↔ RGBA for tiles', () => {
+  it('widenRgb and narrowToRgb round-trip any length and offset, alpha 255', () => {
+    for (const n of [0, 1, 3, 4, 5, 8, 13, 1001]) {
+      for (const offset of [0, 1, 4]) {
+        const backing = new Uint8Array(n * 3 + offset);
+        for (let i = 0; i < backing.length; i++) backing[i] = (i * 37 + 11) & 255;
+        const rgb = backing.subarray(offset);
+        const rgba = widenRgb(rgb);
+        for (let i = 0; i < n; i++) expect([rgba[4 * i], rgba[4 * i + 1], rgba[4 * i + 2], rgba[4 * i + 3]]).toEqual([rgb[3 * i], rgb[3 * i + 1], rgb[3 * i + 2], 255]);
+        expect(Buffer.from(narrowToRgb(rgba)).equals(Buffer.from(rgb))).toBe(true);
+        const into = new Uint8Array(n * 3 + 8).fill(9);
+        narrowToRgb(rgba, into.subarray(4, 4 + n * 3));
+        expect(Buffer.from(into.subarray(4, 4 + n * 3)).equals(Buffer.from(rgb))).toBe(true);
+        expect([into[3], into[4 + n * 3]]).toEqual([9, 9]);
+      }
+    }
   });
 });

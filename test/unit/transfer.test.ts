@@ -9,10 +9,10 @@ import { OpRegistry } from '../../dist/src/plan/registry.js';
 import processTile from '../../dist/src/exec/worker/tile-worker.js';
 import type { TileTask } from '../../dist/src/exec/worker/executor.js';
 
-function task(buffer: ArrayBuffer, size: number): TileTask {
+function task(buffer: ArrayBuffer, size: number, channels: 3 | 4 = 4, op = 'invert'): TileTask {
   const rect = { x: 0, y: 0, width: size, height: size };
   return {
-    steps: [{ name: 'invert', params: {}, radius: 0 }], keepPixels: true, hasAlpha: false,
+    steps: [{ name: op, params: {}, radius: 0 }], keepPixels: true, hasAlpha: false, channels,
     imageWidth: size, imageHeight: size, core: rect, input: rect, buffer, plugins: [],
   };
 }
@@ -44,9 +44,35 @@ describe('transfer, not clone', () => {
     const coordinator = new Coordinator(pool, { tileSize: 256, plugins: [] });
     const data = new Uint8Array(64 * 48 * 4).fill(100);
     const stages = planChain(resolveChain(['blur'], new OpRegistry()));
-    const out = await coordinator.run({ data, width: 64, height: 48, hasAlpha: false }, stages);
+    const out = await coordinator.run({ data, width: 64, height: 48, channels: 4, hasAlpha: false }, stages);
     expect(data.buffer.byteLength).toBe(0);
     expect(out.data.length).toBe(64 * 48 * 4);
     expect(out.data[0]).toBe(100);
+  });
+
+  it('an RGB tile travels at 3 bytes per pixel both ways; its spent input buffer comes back as a spare, and a spare sent along carries the result', async () => {
+    const size = 16;
+    const input = new ArrayBuffer(size * size * 3 + 48); // longer than the tile: only the first bytes are pixels
+    new Uint8Array(input).fill(10);
+    const spare = new ArrayBuffer(size * size * 3);
+    const result = await pool.run({ ...task(input, size, 3), spare });
+    expect([input.byteLength, spare.byteLength]).toEqual([0, 0]); // both moved to the worker
+    expect(result.spare?.byteLength).toBe(size * size * 3 + 48);
+    expect(result.buffer?.byteLength).toBe(size * size * 3);
+    expect(Array.from(new Uint8Array(result.buffer!, 0, 6))).toEqual([245, 245, 245, 245, 245, 245]);
+  });
+
+  it('tiled == untiled for an RGB raster cut into many tiles, with buffers recycled across stages', async () => {
+    const coordinator = new Coordinator(pool, { tileSize: 16, plugins: [] });
+    const registry = new OpRegistry();
+    const w = 70, h = 45;
+    const make = () => Uint8Array.from({ length: w * h * 3 }, (_, i) => (i * 7919) % 251);
+    const stages = planChain(resolveChain(['blur:sigma=1.5', 'invert', 'sharpen', 'median:radius=1'], registry));
+    const tiled = await coordinator.run({ data: make(), width: w, height: h, channels: 3, hasAlpha: false }, stages);
+    const whole = new Coordinator(pool, { tileSize: 4096, plugins: [] });
+    const untiled = await whole.run({ data: make(), width: w, height: h, channels: 3, hasAlpha: false }, stages);
+    expect(tiled.channels).toBe(3);
+    expect(tiled.data.length).toBe(w * h * 3);
+    expect(Buffer.from(tiled.data).equals(Buffer.from(untiled.data))).toBe(true);
   });
 });

@@ -5,11 +5,13 @@
  * last op writes exactly the tile's core.
  */
 import type { TileView } from '../../model/op.js';
-import type { Rect } from '../../model/raster.js';
+import { narrowToRgb, widenRgb, type Channels, type Rect } from '../../model/raster.js';
 import type { OpRegistry } from '../../plan/registry.js';
 import { growRect } from '../../plan/tiling.js';
 import { applyLut, composeLut } from '../../kernels/lut.js';
 import { fillAlpha, premultiply, unpremultiply } from '../../kernels/alpha.js';
+import { ScratchBuffers } from './scratch.js';
+import { BufferPool } from '../buffer-pool.js';
 
 /** One op of a stage as it travels to a worker: name, validated params, radius, and for a global op the finished data. */
 export interface TileStep {
@@ -19,7 +21,7 @@ export interface TileStep {
   readonly applied?: unknown;
 }
 
-/** The message a worker receives for one tile. `buffer` holds `input`'s RGBA and is transferred, not cloned. */
+/** The message a worker receives for one tile. `buffer` holds `input`'s pixels (RGB or RGBA, as `channels` says) and is transferred, not cloned. */
 export interface TileTask {
   readonly steps: readonly TileStep[];
   /** A global op whose partial summary of the output core is wanted. */
@@ -29,16 +31,24 @@ export interface TileTask {
   readonly imageWidth: number;
   readonly imageHeight: number;
   readonly hasAlpha: boolean;
+  /** Bytes per pixel of `buffer` and of the returned buffer: 3 (RGB, widened to RGBA for the kernels) or 4. */
+  readonly channels: Channels;
   readonly core: Rect;
   readonly input: Rect;
+  /** The input's pixels in its first `input.width × input.height × channels` bytes (it may be longer). */
   readonly buffer: ArrayBuffer;
+  /** A spent buffer the worker may write results into (transferred; see BufferPool). */
+  readonly spare?: ArrayBuffer;
   /** Plugin module paths the worker must load before resolving `steps`. */
   readonly plugins: readonly string[];
 }
 
-/** A worker's answer: the core's RGBA (its own ArrayBuffer), the summary, and the compute time. */
+/** A worker's answer: the core's pixels (its own ArrayBuffer, `channels` bytes per pixel), the summary, and the compute time. */
 export interface TileResult {
+  /** The core's pixels in its first `core.width × core.height × channels` bytes (it may be longer). */
   readonly buffer?: ArrayBuffer;
+  /** The task's input buffer, handed back once spent, for the coordinator to cut into again. */
+  readonly spare?: ArrayBuffer;
   readonly partial?: unknown;
   readonly computeMs: number;
 }
@@ -47,11 +57,24 @@ function view(data: Uint8Array, rect: Rect, task: TileTask): TileView {
   return { data, x: rect.x, y: rect.y, width: rect.width, height: rect.height, imageWidth: task.imageWidth, imageHeight: task.imageHeight };
 }
 
+/** This thread's scratch rasters (RGB tiles work in them; only the narrowed result leaves the thread). */
+const scratch = new ScratchBuffers();
+/** Spent buffers the coordinator handed back, for results. */
+const spares = new BufferPool(4, 64 << 20);
+
 /** Runs the task's steps on its buffer; the returned buffer covers exactly `task.core`. */
 export function executeTile(task: TileTask, registry: OpRegistry): TileResult {
   const start = performance.now();
   let rect = task.input;
-  let cur = view(new Uint8Array(task.buffer), rect, task);
+  spares.give(task.spare);
+  const pixels = rect.width * rect.height;
+  const bytes = new Uint8Array(task.buffer, 0, pixels * task.channels);
+  // An RGB tile is widened into scratch slot 0; its kernels then write to the other slot in turn.
+  const rgb = task.channels === 3;
+  let slot: 0 | 1 = 0;
+  let cur = view(rgb ? widenRgb(bytes, scratch.get(0, pixels * 4)) : bytes, rect, task);
+  // Whether task.buffer is spent (its pixels are no longer read), so it can go back to the coordinator.
+  let inputSpent = rgb;
   let remaining = task.steps.reduce((r, s) => r + s.radius, 0);
   const steps = task.steps;
   for (let i = 0; i < steps.length; i++) {
@@ -81,13 +104,19 @@ export function executeTile(task: TileTask, registry: OpRegistry): TileResult {
         case 'neighbourhood': {
           remaining -= step.radius;
           rect = growRect(task.core, remaining, task.imageWidth, task.imageHeight);
-          const dst = view(new Uint8Array(rect.width * rect.height * 4), rect, task);
+          const size = rect.width * rect.height * 4;
+          if (rgb) slot = slot === 0 ? 1 : 0;
+          const dst = view(rgb ? scratch.get(slot, size) : spares.take(size).fill(0), rect, task);
           if (task.hasAlpha) premultiply(cur.data);
           def.kernel(cur, dst, step.params as never);
           if (!task.hasAlpha) fillAlpha(dst.data, 255);
           else {
             if (def.alpha === 'preserve') copyAlpha(cur, dst);
             unpremultiply(dst.data);
+          }
+          if (!rgb) {
+            if (cur.data.buffer === task.buffer) inputSpent = true;
+            else spares.give(cur.data.buffer as ArrayBuffer);
           }
           cur = dst;
           break;
@@ -106,8 +135,14 @@ export function executeTile(task: TileTask, registry: OpRegistry): TileResult {
     const def = registry.get(task.reduce.name);
     if (def.kind === 'global') partial = def.partial(cur, task.reduce.params as never);
   }
-  const buffer = task.keepPixels ? cur.data.buffer as ArrayBuffer : undefined;
-  return { buffer, partial, computeMs: performance.now() - start };
+  let buffer: ArrayBuffer | undefined;
+  if (task.keepPixels) {
+    buffer = (rgb ? narrowToRgb(cur.data, spares.take(cur.data.length * 0.75)) : cur.data).buffer as ArrayBuffer;
+  } else if (!rgb && cur.data.buffer !== task.buffer) {
+    spares.give(cur.data.buffer as ArrayBuffer);
+  }
+  const spare = inputSpent || !task.keepPixels ? task.buffer : undefined;
+  return { buffer, ...(spare && spare !== buffer ? { spare } : {}), partial, computeMs: performance.now() - start };
 }
 
 /** Copies alpha from the input pixel under each `dst` pixel. */

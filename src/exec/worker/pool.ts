@@ -89,10 +89,11 @@ export class TilePool {
     return piscina;
   }
 
-  /** Runs one tile. `task.buffer` is transferred: it is detached (byteLength 0) once this returns. */
+  /** Runs one tile. `task.buffer` and `task.spare` are transferred: they are detached (byteLength 0) once this returns. */
   async run(task: TileTask, signal?: AbortSignal): Promise<TileResult> {
     const start = performance.now();
-    const result = (await this.#pool().run(task, { transferList: [task.buffer], signal }).catch((err: unknown) => {
+    const transferList = task.spare ? [task.buffer, task.spare] : [task.buffer];
+    const result = (await this.#pool().run(task, { transferList, signal }).catch((err: unknown) => {
       throw this.#explain(err);
     })) as TileResult;
     this.times.tiles++;
@@ -101,9 +102,9 @@ export class TilePool {
     return result;
   }
 
-  /** Deflates one band of a parallel PNG encode; `task.rgba` is transferred. */
+  /** Deflates one band of a parallel PNG encode; `task.pixels` is transferred. */
   async deflate(task: DeflateTask, signal?: AbortSignal): Promise<DeflateResult> {
-    return (await this.#pool().run(task, { name: 'deflate', transferList: [task.rgba], signal }).catch((err: unknown) => {
+    return (await this.#pool().run(task, { name: 'deflate', transferList: [task.pixels], signal }).catch((err: unknown) => {
       throw this.#explain(err);
     })) as DeflateResult;
   }

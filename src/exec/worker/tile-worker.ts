@@ -41,12 +41,12 @@ function checkMemory(keep: number): void {
   if ((s.used_heap_size + s.external_memory - keep) / 1048576 > memoryMb) process.exit(OUT_OF_MEMORY_EXIT);
 }
 
-/** Processes one tile; the output buffer is moved, not copied, back to the coordinator. */
+/** Processes one tile; the output buffer (and the spent input buffer) are moved, not copied, back to the coordinator. */
 export default async function processTile(task: TileTask): Promise<TileResult | object> {
   const result = executeTile(task, await registryFor(task.plugins));
-  checkMemory(result.buffer?.byteLength ?? 0);
-  if (!result.buffer) return result;
-  return moving(result, result.buffer);
+  const transfer = [result.buffer, result.spare].filter((b): b is ArrayBuffer => b !== undefined);
+  checkMemory(transfer.reduce((n, b) => n + b.byteLength, 0));
+  return transfer.length > 0 ? moving(result, ...transfer) : result;
 }
 
 /** Deflates one band of a parallel PNG encode (piscina task name `deflate`); the deflated bytes are moved back. */
@@ -55,9 +55,9 @@ export function deflate(task: DeflateTask): object {
   return moving(result, result.data);
 }
 
-/** `value`, marked so that piscina transfers `buffer` back instead of cloning it. */
-function moving(value: object, buffer: ArrayBuffer): object {
-  const transfer = [buffer];
+/** `value`, marked so that piscina transfers `buffers` back instead of cloning them. */
+function moving(value: object, ...buffers: ArrayBuffer[]): object {
+  const transfer = buffers;
   // A Transferable wrapper marked movable by Piscina.move(): the buffer goes back in the transfer list.
   return Piscina.move({
     get [Piscina.transferableSymbol]() {

@@ -7,9 +7,11 @@
  */
 import zlib from 'node:zlib';
 
-/** A band of rows to deflate; `rgba` holds `dictRows` rows before the band, then the band's `rows` rows, and is transferred. */
+/** A band of rows to deflate; `pixels` holds `dictRows` rows before the band, then the band's `rows` rows, and is transferred. */
 export interface DeflateTask {
-  readonly rgba: ArrayBuffer;
+  readonly pixels: ArrayBuffer;
+  /** Bytes per pixel in `pixels`: 3 (RGB) or 4 (RGBA). */
+  readonly pixelBytes: 3 | 4;
   readonly width: number;
   readonly rows: number;
   /** Rows before the band, present only to build the 32 KB preset dictionary. */
@@ -31,21 +33,23 @@ export interface DeflateResult {
 /** The zlib window: the most history a preset dictionary can give. */
 const WINDOW = 32 * 1024;
 
-/** PNG scanlines (a 0 filter byte, then the row's pixels) of `rows` RGBA rows. */
-function scanlines(rgba: Uint8Array, width: number, rows: number, channels: 3 | 4): Uint8Array {
+/** PNG scanlines (a 0 filter byte, then the row's pixels) of `rows` rows of `pixelBytes`-byte pixels, written with `channels` bytes each. */
+function scanlines(pixels: Uint8Array, pixelBytes: 3 | 4, width: number, rows: number, channels: 3 | 4): Uint8Array {
   const stride = width * channels + 1;
   const out = new Uint8Array(stride * rows);
-  if (channels === 4) {
-    for (let y = 0; y < rows; y++) out.set(rgba.subarray(y * width * 4, (y + 1) * width * 4), y * stride + 1);
+  const rowBytes = width * pixelBytes;
+  if (channels === pixelBytes) {
+    for (let y = 0; y < rows; y++) out.set(pixels.subarray(y * rowBytes, (y + 1) * rowBytes), y * stride + 1);
     return out;
   }
+  // RGBA in, RGB out (alpha dropped).
   for (let y = 0; y < rows; y++) {
-    let s = y * width * 4;
+    let s = y * rowBytes;
     let d = y * stride + 1;
     for (let x = 0; x < width; x++, s += 4, d += 3) {
-      out[d] = rgba[s];
-      out[d + 1] = rgba[s + 1];
-      out[d + 2] = rgba[s + 2];
+      out[d] = pixels[s];
+      out[d + 1] = pixels[s + 1];
+      out[d + 2] = pixels[s + 2];
     }
   }
   return out;
@@ -70,7 +74,7 @@ export function adler32(data: Uint8Array): number {
 /** Deflates one band (see {@link DeflateTask}). */
 export function deflateBand(task: DeflateTask): DeflateResult {
   const { width, rows, dictRows, channels } = task;
-  const all = scanlines(new Uint8Array(task.rgba), width, dictRows + rows, channels);
+  const all = scanlines(new Uint8Array(task.pixels), task.pixelBytes, width, dictRows + rows, channels);
   const split = dictRows * (width * channels + 1);
   const band = all.subarray(split);
   const options: zlib.ZlibOptions = {

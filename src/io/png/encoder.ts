@@ -79,9 +79,10 @@ export async function writePngParallel(raster: Raster, file: string, options: Pa
     const y0 = i * bandRows;
     const rows = Math.min(bandRows, height - y0);
     const from = Math.max(0, y0 - dictRows);
-    const rgba = new Uint8Array((y0 + rows - from) * width * 4);
-    rgba.set(raster.data.subarray(from * width * 4, (y0 + rows) * width * 4));
-    return options.run({ rgba: rgba.buffer, width, rows, dictRows: y0 - from, channels, level, last: i === bands - 1 }, options.signal);
+    const px = raster.channels;
+    const pixels = new Uint8Array((y0 + rows - from) * width * px);
+    pixels.set(raster.data.subarray(from * width * px, (y0 + rows) * width * px));
+    return options.run({ pixels: pixels.buffer, pixelBytes: px, width, rows, dictRows: y0 - from, channels, level, last: i === bands - 1 }, options.signal);
   };
 
   const fh = await open(file, 'w');

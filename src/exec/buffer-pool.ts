@@ -1,0 +1,44 @@
+/**
+ * A few reusable ArrayBuffers. Tile buffers move between the main thread and
+ * the workers; fresh ones cost a page fault per 4 KB on first touch (on this
+ * project's 2-core VM, 3–10 ms per tile-sized buffer, more than the copy
+ * itself), so spent buffers travel back and are cut into again: the
+ * coordinator cuts tiles into buffers the workers hand back, and the workers
+ * write results into buffers the coordinator hands back.
+ */
+
+/** Reusable ArrayBuffers of roughly the sizes asked for. */
+export class BufferPool {
+  readonly #free: ArrayBuffer[] = [];
+  readonly #maxBuffers: number;
+  readonly #maxBytes: number;
+
+  /** Keeps at most `maxBuffers` buffers, each at most `maxBytes` long. */
+  constructor(maxBuffers: number, maxBytes: number) {
+    this.#maxBuffers = maxBuffers;
+    this.#maxBytes = maxBytes;
+  }
+
+  /** A kept buffer of `bytes` to `2 × bytes` bytes (the smallest such), removed from the pool; undefined if none. */
+  takeKept(bytes: number): ArrayBuffer | undefined {
+    let best = -1;
+    for (let i = 0; i < this.#free.length; i++) {
+      const len = this.#free[i].byteLength;
+      if (len >= bytes && len <= 2 * bytes && (best < 0 || len < this.#free[best].byteLength)) best = i;
+    }
+    return best < 0 ? undefined : this.#free.splice(best, 1)[0];
+  }
+
+  /** `bytes` bytes (contents undefined): a view of a kept buffer, or of a fresh one. */
+  take(bytes: number): Uint8Array {
+    const kept = this.takeKept(bytes);
+    return kept ? new Uint8Array(kept, 0, bytes) : new Uint8Array(bytes);
+  }
+
+  /** Keeps `buffer` for reuse, unless it is detached, too large, or the pool is full. */
+  give(buffer: ArrayBuffer | undefined): void {
+    if (!buffer || buffer.byteLength === 0 || buffer.byteLength > this.#maxBytes) return;
+    if (this.#free.length >= this.#maxBuffers) this.#free.shift();
+    this.#free.push(buffer);
+  }
+}
