@@ -7,8 +7,12 @@
  *   geometry stages, the same decode/encode functions): "no tilepipe";
  * - sharp-tuned: sharp alone, one image per core in lanes, libvips threads split between lanes, cache off;
  * - sharp-default: sharp alone with its defaults, Promise.all over every file;
- * - jimp: pure-JS jimp, one image at a time.
+ * - jimp: pure-JS jimp, one image at a time;
+ * - vips-cli: the `vips` command-line tool, one image per process chain, `xargs -P cores`;
+ * - magick: ImageMagick's `mogrify` over every file in one process (OpenMP threads).
  */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp, { type Sharp } from 'sharp';
@@ -113,9 +117,9 @@ export function sharpRecipe(image: Sharp, steps: readonly SharpStep[], format: O
     switch (step.op) {
       case 'resize': s = s.resize({ width: step.width }); break;
       case 'median': s = s.median(step.size); break;
-      case 'blur': s = s.blur(step.sigma); break;
+      case 'blur': s = step.precision ? s.blur({ sigma: step.sigma, precision: step.precision, minAmplitude: step.minAmplitude }) : s.blur(step.sigma); break;
       case 'convolve': s = s.convolve({ width: step.width, height: step.height, kernel: step.kernel, scale: step.scale, offset: step.offset }); break;
-      case 'sharpen': s = s.sharpen({ sigma: step.sigma }); break;
+      case 'sharpen': s = step.sigma === undefined ? s.sharpen() : s.sharpen({ sigma: step.sigma }); break;
       case 'normalise': s = s.normalise(); break;
     }
   }
@@ -166,4 +170,41 @@ export async function jimp(files: readonly string[], steps: readonly JimpStep[],
     const data = format === 'jpeg' ? await image.getBuffer(mime.jpeg, { quality: 80 }) : await image.getBuffer(mime.png);
     await writeFile(outPath(outDir, file, format), data);
   }
+}
+
+/** The first of `names` found in the usual bin folders, or undefined. */
+export function findTool(...names: string[]): string | undefined {
+  for (const dir of ['/usr/bin', '/usr/local/bin', '/bin', '/opt/homebrew/bin']) {
+    for (const name of names) if (existsSync(path.join(dir, name))) return path.join(dir, name);
+  }
+  return undefined;
+}
+
+function exec(cmd: string, args: readonly string[], input?: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: [input === undefined ? 'ignore' : 'pipe', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr!.on('data', (d: Buffer) => { err += d; });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${path.basename(cmd)} exited ${code}: ${err.trim().slice(0, 500)}`))));
+    if (input !== undefined) child.stdin!.end(input);
+  });
+}
+
+/**
+ * The vips command-line tool: `thumbnail` to `width`, `gaussblur` σ 2, `sharpen`
+ * (its defaults), JPEG Q 80; one shell chain per image, `cores` at a time (xargs -P).
+ */
+export async function vipsCli(files: readonly string[], width: number, outDir: string, cores: number): Promise<void> {
+  const vips = findTool('vips');
+  if (!vips) throw new Error('vips is not installed');
+  const script = 'set -e; b="$2/$(basename "$1" .jpg)"; "$3" thumbnail "$1" "$b.a.v" "$4"; "$3" gaussblur "$b.a.v" "$b.b.v" 2; rm "$b.a.v"; "$3" sharpen "$b.b.v" "$b.jpg[Q=80]"; rm "$b.b.v"';
+  await exec('xargs', ['-0', '-P', String(cores), '-I', '{}', 'sh', '-c', script, 'sh', '{}', outDir, vips, String(width)], files.join('\0'));
+}
+
+/** ImageMagick's mogrify over every file at once (its OpenMP threads use every core). */
+export async function magick(files: readonly string[], args: readonly string[], outDir: string): Promise<void> {
+  const mogrify = findTool('mogrify');
+  if (!mogrify) throw new Error('mogrify (ImageMagick) is not installed');
+  await exec(mogrify, ['-path', outDir, ...args, '-format', 'jpg', ...files]);
 }

@@ -12,10 +12,10 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Pipeline, PipelineTimes } from '../src/pipeline.js';
 import { OutputFormat } from '../src/model/options.js';
-import { jimp, mainThread, outPath, sharpDefault, sharpTuned } from './baselines.js';
-import type { JimpStep, SharpStep } from './suite.js';
+import { jimp, magick, mainThread, outPath, sharpDefault, sharpTuned, vipsCli } from './baselines.js';
+import type { JimpStep, SharpStep, Workload } from './suite.js';
 
-export type Variant = 'tilepipe' | 'main-thread' | 'sharp-tuned' | 'sharp-default' | 'jimp';
+export type Variant = 'tilepipe' | 'main-thread' | 'sharp-tuned' | 'sharp-like' | 'sharp-default' | 'jimp' | 'vips-cli' | 'magick';
 
 /** What the parent asks a child to run. */
 export interface RunConfig {
@@ -30,6 +30,10 @@ export interface RunConfig {
   readonly format: OutputFormat;
   readonly sharp: readonly SharpStep[];
   readonly jimp?: readonly JimpStep[];
+  /** The sharp-like recipe (variant sharp-like). */
+  readonly sharpLike?: readonly SharpStep[];
+  /** The vips-CLI and mogrify recipes (variants vips-cli, magick). */
+  readonly cli?: Workload['cli'];
   readonly outDir: string;
 }
 
@@ -88,6 +92,14 @@ async function once(cfg: RunConfig, files: readonly string[], outDir: string, pi
       return { ...(await mainThread(files, cfg.ops, cfg.format, outDir)) };
     case 'sharp-tuned':
       return await sharpTuned(files, cfg.sharp, cfg.format, outDir, cfg.cores);
+    case 'sharp-like':
+      return await sharpTuned(files, cfg.sharpLike ?? [], cfg.format, outDir, cfg.cores);
+    case 'vips-cli':
+      await vipsCli(files, cfg.cli!.width, outDir, cfg.cores);
+      return undefined;
+    case 'magick':
+      await magick(files, cfg.cli!.magick, outDir);
+      return undefined;
     case 'sharp-default':
       return await sharpDefault(files, cfg.sharp, cfg.format, outDir);
     case 'jimp':

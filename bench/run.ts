@@ -1,13 +1,13 @@
 /**
- * The tilepipe benchmark: per-core speedup of three workloads against four
- * baselines, where the time goes, and peak memory.
+ * The tilepipe benchmark: per-core speedup of five workloads against up to
+ * seven baselines, where the time goes, and peak memory.
  *
- *   npm run bench                         # full size: 24 × 12 MP, 1 × 48 MP, 24 × 6 MP (~30 min on 2 cores)
+ *   npm run bench                         # full size: 24 × 12 MP, 1 × 48 MP, 24 × 6 MP, 26 photos (20 × 2725×2225, 6 × 3776×2152) twice (~40 min on 2 cores)
  *   npm run bench -- --quick              # 6 × 0.5 MP, 1 × 1.5 MP, 6 × 0.3 MP, 3 runs (< 1 min on 2 cores): a smoke run,
  *                                         # too small for stable speedups
  *   npm run bench -- --workload batch --runs 7 --max-workers 4 --json
  *
- * Options: --workload batch|big|custom (repeatable or comma-separated; default all),
+ * Options: --workload batch|big|custom|photos|photos-fast (repeatable or comma-separated; default all),
  * --runs N (default 5; quick 3), --max-workers N (default os.availableParallelism()),
  * --scale F (multiplies image megapixels), --images N (batch/custom image count),
  * --jimp-images N (jimp subset, default 4; quick 1), --no-jimp, --no-pin, --json,
@@ -36,6 +36,7 @@ import { markdown, svgChart, targets, writeChart, type BenchReport, type Machine
 import { parseArgs } from './args.js';
 import { summarise, type BaselineInfo, type Samples } from './stats.js';
 import { CACHE_ROOT, prepareInputs, workloads, type JimpStep, type SharpStep } from './suite.js';
+import { findTool } from './baselines.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const RUN_ONE = path.join(HERE, 'run-one.js');
@@ -91,9 +92,9 @@ function describeSharp(steps: readonly SharpStep[], format: string): string {
     switch (st.op) {
       case 'resize': return `resize({ width: ${st.width} })`;
       case 'median': return `median(${st.size})`;
-      case 'blur': return `blur(${st.sigma})`;
+      case 'blur': return st.precision ? `blur({ sigma: ${st.sigma}, precision: '${st.precision}', minAmplitude: ${+(st.minAmplitude ?? 0.2).toFixed(4)} })` : `blur(${st.sigma})`;
       case 'convolve': return `convolve(3×3 Sobel-x, scale ${st.scale}, offset ${st.offset})`;
-      case 'sharpen': return `sharpen({ sigma: ${st.sigma} })`;
+      case 'sharpen': return st.sigma === undefined ? 'sharpen()' : `sharpen({ sigma: ${st.sigma} })`;
       case 'normalise': return 'normalise()';
     }
   });
@@ -148,7 +149,11 @@ async function main(): Promise<void> {
   const results = [];
   for (const w of all) {
     const { files, warm } = await prepareInputs(w, log);
-    const base = { cores, warm, ops: w.ops, format: w.format, sharp: w.sharp, jimp: w.jimp?.steps };
+    const base = { cores, warm, ops: w.ops, format: w.format, sharp: w.sharp, jimp: w.jimp?.steps, sharpLike: w.sharpLike?.steps, cli: w.cli };
+    const vipsOn = w.cli !== undefined && findTool('vips') !== undefined;
+    const magickOn = w.cli !== undefined && findTool('mogrify') !== undefined;
+    if (w.cli && !vipsOn) log(`  ${w.name}: vips CLI not installed (apt-get install libvips-tools): its row is skipped`);
+    if (w.cli && !magickOn) log(`  ${w.name}: ImageMagick not installed (apt-get install imagemagick): its row is skipped`);
     const jimpOn = o.jimp && w.jimp !== undefined;
     const jimpFiles = jimpOn ? files.slice(0, Math.min(files.length, w.jimp!.subset)) : [];
     const info: Partial<Record<Exclude<Variant, 'tilepipe'>, BaselineInfo>> = {
@@ -162,11 +167,16 @@ async function main(): Promise<void> {
         differs: w.sharpDiffers,
         setup: `min(cores, images) lanes, one image each; libvips threads = cores ÷ lanes; cache off; UV_THREADPOOL_SIZE=${cores}`,
       },
+      ...(w.sharpLike
+        ? { 'sharp-like': { chain: describeSharp(w.sharpLike.steps, w.format), differs: w.sharpLike.differs, setup: `as sharp-tuned; UV_THREADPOOL_SIZE=${cores}` } }
+        : {}),
       'sharp-default': {
         chain: describeSharp(w.sharp, w.format),
         differs: w.sharpDiffers,
         setup: 'Promise.all over all files; sharp defaults (concurrency = cores, cache on, UV_THREADPOOL_SIZE default 4)',
       },
+      ...(vipsOn ? { 'vips-cli': { chain: `vips thumbnail ${w.cli!.width} | gaussblur 2 | sharpen | jpeg Q 80`, differs: w.cli!.vipsDiffers, setup: `xargs -P ${cores}; vips ${sharp.versions.vips} CLI as installed` } } : {}),
+      ...(magickOn ? { magick: { chain: `mogrify ${w.cli!.magick.join(' ')}`, differs: w.cli!.magickDiffers, setup: 'one mogrify process, OpenMP threads' } } : {}),
       ...(jimpOn
         ? { jimp: { chain: describeJimp(w.jimp!.steps, w.format), differs: w.jimp!.differs, setup: 'one image at a time, pure JS', measuredImages: jimpFiles.length } }
         : {}),
@@ -186,8 +196,11 @@ async function main(): Promise<void> {
       }
       add('main-thread', await runChild({ ...base, variant: 'main-thread', workers: 1, files }, undefined, null), rep);
       add('sharp-tuned', await runChild({ ...base, variant: 'sharp-tuned', workers: 1, files }, cores, null), rep);
+      if (w.sharpLike) add('sharp-like', await runChild({ ...base, variant: 'sharp-like', workers: 1, files }, cores, null), rep);
       add('sharp-default', await runChild({ ...base, variant: 'sharp-default', workers: 1, files }, undefined, null), rep);
       if (jimpOn) add('jimp', await runChild({ ...base, variant: 'jimp', workers: 1, files: jimpFiles }, undefined, null), rep);
+      if (vipsOn) add('vips-cli', await runChild({ ...base, variant: 'vips-cli', workers: 1, files }, undefined, null), rep);
+      if (magickOn) add('magick', await runChild({ ...base, variant: 'magick', workers: 1, files }, undefined, null), rep);
       log(`  ${w.name}: ${rep === 0 ? 'warm-up' : `run ${rep}/${o.runs}`} done in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     }
     results.push(summarise(w, o.maxWorkers, samples, info));
@@ -198,7 +211,7 @@ async function main(): Promise<void> {
     machine,
     settings: {
       quick: o.quick, runs: o.runs, warmupRuns: 1, maxWorkers: o.maxWorkers, pinned: pin,
-      order: 'per workload, per repetition: ours@1..N, main-thread, sharp-tuned, sharp-default, jimp',
+      order: 'per workload, per repetition: ours@1..N, main-thread, sharp-tuned, sharp-like, sharp-default, jimp, vips-cli, magick (where the workload has them)',
     },
     workloads: results,
     targets: targets(results),

@@ -1,7 +1,8 @@
 /**
- * The benchmark's three workloads (batch, big, custom): their chains, the
- * nearest sharp and jimp recipes, and deterministic inputs generated at run
- * time and cached in `os.tmpdir()/tilepipe-bench/`.
+ * The benchmark's workloads (batch, big, custom, photos, photos-fast): their
+ * chains, the nearest sharp, jimp, vips-CLI and ImageMagick recipes, and
+ * deterministic inputs generated at run time and cached in
+ * `os.tmpdir()/tilepipe-bench/`.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
@@ -12,17 +13,28 @@ import { OpRegistry } from '../src/plan/registry.js';
 import { OutputFormat } from '../src/model/options.js';
 import { syntheticRaster } from './workload.js';
 
-export type WorkloadName = 'batch' | 'big' | 'custom';
-export const WORKLOAD_NAMES: readonly WorkloadName[] = ['batch', 'big', 'custom'];
+export type WorkloadName = 'batch' | 'big' | 'custom' | 'photos' | 'photos-fast';
+export const WORKLOAD_NAMES: readonly WorkloadName[] = ['batch', 'big', 'custom', 'photos', 'photos-fast'];
 
-/** One step of a sharp recipe (applied in sharp's own fixed order: resize → median → blur → convolve → sharpen → normalise). */
+/**
+ * One step of a sharp recipe (applied in sharp's own fixed order: resize → median → blur → convolve → sharpen → normalise).
+ * blur without precision is sharp's default (integer kernel truncated at 0.2 of the peak); sharpen without sigma is
+ * sharp's default mild 3×3 convolution, with sigma its LAB unsharp mask.
+ */
 export type SharpStep =
   | { readonly op: 'resize'; readonly width: number }
   | { readonly op: 'median'; readonly size: number }
-  | { readonly op: 'blur'; readonly sigma: number }
+  | { readonly op: 'blur'; readonly sigma: number; readonly precision?: 'float'; readonly minAmplitude?: number }
   | { readonly op: 'convolve'; readonly width: number; readonly height: number; readonly kernel: number[]; readonly scale: number; readonly offset: number }
-  | { readonly op: 'sharpen'; readonly sigma: number }
+  | { readonly op: 'sharpen'; readonly sigma?: number }
   | { readonly op: 'normalise' };
+
+/** Input images of one size. */
+export interface ImageGroup {
+  readonly count: number;
+  readonly width: number;
+  readonly height: number;
+}
 
 /** One step of a jimp recipe, applied in order. */
 export type JimpStep =
@@ -46,6 +58,12 @@ export interface Workload {
   readonly sharp: readonly SharpStep[];
   /** Where the sharp chain differs from ours (printed with the results). */
   readonly sharpDiffers: string;
+  /** Inputs of several sizes (photos); default: `count` × `width` × `height`. */
+  readonly groups?: readonly ImageGroup[];
+  /** A second sharp-tuned recipe with kernels like ours (baseline `sharp-like`). */
+  readonly sharpLike?: { readonly steps: readonly SharpStep[]; readonly differs: string };
+  /** The same chain with the vips command-line tool and ImageMagick's mogrify, when installed. */
+  readonly cli?: { readonly width: number; readonly vipsDiffers: string; readonly magick: readonly string[]; readonly magickDiffers: string };
   readonly jimp?: { readonly steps: readonly JimpStep[]; readonly subset: number; readonly differs: string };
   /** Set when a stand-in chain replaces the intended one (e.g. an op not registered yet). */
   readonly note?: string;
@@ -99,6 +117,23 @@ export function workloads(options: SuiteOptions): Workload[] {
   const registry = new OpRegistry();
   const haveCustomOps = has(registry, 'median') && has(registry, 'equalize');
 
+  // Photos: camera-sized JPEGs whose widths no shrink-on-load factor divides into 2000 (2725 → 2000 is 0.734×).
+  const linear = Math.sqrt(scale) / (quick ? 4 : 1);
+  const groups: ImageGroup[] = [
+    { count: quick ? 4 : 20, width: Math.round(2725 * linear), height: Math.round(2225 * linear) },
+    { count: quick ? 2 : 6, width: Math.round(3776 * linear), height: Math.round(2152 * linear) },
+  ];
+  const photoCount = groups.reduce((n, g) => n + g.count, 0);
+  const photoMp = groups.reduce((n, g) => n + g.count * g.width * g.height, 0) / photoCount / 1e6;
+  const photoWidth = Math.round(2000 * linear);
+  const photos = {
+    count: photoCount, width: groups[0].width, height: groups[0].height, mp: photoMp,
+    warmMp: Math.min(photoMp, options.warmMp ?? (quick ? 0.15 : 1)), groups, format: 'jpeg' as const,
+  };
+  const SHARP_DEFAULTS = 'sharp\'s defaults: blur(2) is libvips\' approximate integer kernel (taps down to 0.2 of the peak: 7 at σ = 2); ' +
+    'sharpen() is a mild 3×3 convolution ([-1 -1 -1; -1 32 -1; -1 -1 -1] / 24); sharp works on 3 channels, our kernels on RGBA (rasters between stages are RGB).';
+  const photoDefaults: SharpStep[] = [{ op: 'resize', width: photoWidth }, { op: 'blur', sigma: 2 }, { op: 'sharpen' }];
+
   return [
     {
       ...batch,
@@ -145,6 +180,33 @@ export function workloads(options: SuiteOptions): Workload[] {
           sharpDiffers: 'normalise() stretches luminance 1st..99th percentile, ours each channel min..max.',
           note: 'STAND-IN CHAIN: median and/or equalize are not registered in this build, so blur:sigma=0.6 → normalize (radius 2 + a global op) replaces median:radius=2 → equalize.',
         },
+    {
+      name: 'photos', ...photos,
+      ops: [`resize:width=${photoWidth}`, 'blur:sigma=2', 'sharpen'],
+      sharp: photoDefaults,
+      sharpDiffers: `the defaults users type on both sides, not the same work: ours is an exact Gaussian to 3σ (13 taps) and an RGB unsharp mask (σ 1, 7-tap Gaussian); ${SHARP_DEFAULTS}`,
+      sharpLike: {
+        steps: [{ op: 'resize', width: photoWidth }, { op: 'blur', sigma: 2, precision: 'float', minAmplitude: Math.exp(-4.5) }, { op: 'sharpen', sigma: 1 }],
+        differs: 'like for like: a float Gaussian to 3σ (ours: the same taps in 14-bit integers); sharpen({ sigma: 1 }) is libvips\' unsharp mask on the L of LAB ' +
+          'with its m1/m2 gains, ours a per-channel RGB unsharp mask (amount 1): about the same work.',
+      },
+      cli: {
+        width: photoWidth,
+        vipsDiffers: 'vips thumbnail (shrink-on-load + lanczos3), gaussblur σ 2 (its default approximate kernel), sharpen with its defaults (σ 0.5, LAB), ' +
+          'JPEG Q 80, one image per process, `xargs -P cores`: three processes and two .v temp files per image.',
+        magick: ['-resize', `${photoWidth}x`, '-blur', '0x2', '-sharpen', '0x1', '-quality', '80'],
+        magickDiffers: 'mogrify -resize (Lanczos) -blur 0x2 -sharpen 0x1 -quality 80: ImageMagick\'s own kernels in 16-bit (Q16), OpenMP threads on every core, one process for all files.',
+      },
+      note: `${groups.map((g) => `${g.count} × ${g.width}×${g.height}`).join(' and ')} camera-like JPEGs (gradients, edges, noise, quality 90), resized to ${photoWidth} wide: no shrink-on-load shortcut.`,
+    },
+    {
+      name: 'photos-fast', ...photos,
+      ops: [`resize:width=${photoWidth}`, 'blur:sigma=2,precision=approximate', 'sharpen:precision=approximate'],
+      sharp: photoDefaults,
+      sharpDiffers: 'blur: the same kernel (sharp\'s default, ours within one level); sharpen() is a mild 3×3 convolution where ours is an RGB unsharp mask ' +
+        'whose blur is the approximate 3-tap Gaussian (σ 1), plus the detail step; sharp works on 3 channels, our kernels on RGBA.',
+      note: 'The photos inputs, with both Gaussians at precision=approximate: the kernels sharp\'s defaults use.',
+    },
   ];
 }
 
@@ -167,12 +229,17 @@ async function writeImage(file: string, width: number, height: number, seed: num
 
 /** Generates (or finds in the cache) a workload's inputs, plus a small warm-up image. */
 export async function prepareInputs(w: Workload, log: (s: string) => void): Promise<{ files: string[]; warm: string }> {
-  const dir = path.join(CACHE_ROOT, GENERATOR, `${w.name}-${w.count}x${w.width}x${w.height}`);
+  // Workloads over the same groups (photos, photos-fast) share their inputs; every file is distinct (its own seed).
+  const groups = w.groups ?? [{ count: w.count, width: w.width, height: w.height }];
+  const family = w.groups ? 'photos' : w.name;
+  const dir = path.join(CACHE_ROOT, GENERATOR, `${family}-${groups.map((g) => `${g.count}x${g.width}x${g.height}`).join('+')}`);
   await mkdir(dir, { recursive: true });
-  const files = Array.from({ length: w.count }, (_, i) => path.join(dir, `img-${String(i).padStart(3, '0')}.jpg`));
+  const sized = groups.flatMap((g) => Array.from({ length: g.count }, () => g));
+  const files = sized.map((_, i) => path.join(dir, `img-${String(i).padStart(3, '0')}.jpg`));
   const missing = files.filter((f) => !existsSync(f)).length;
-  if (missing > 0) log(`generating ${missing} × ${w.width}×${w.height} JPEG for ${w.name} in ${dir}`);
-  for (let i = 0; i < files.length; i++) await writeImage(files[i], w.width, w.height, 1000 * (WORKLOAD_NAMES.indexOf(w.name) + 1) + i);
+  if (missing > 0) log(`generating ${missing} JPEG (${groups.map((g) => `${g.count} × ${g.width}×${g.height}`).join(', ')}) for ${family} in ${dir}`);
+  const seedBase = 1000 * (WORKLOAD_NAMES.indexOf(family as WorkloadName) + 1);
+  for (let i = 0; i < files.length; i++) await writeImage(files[i], sized[i].width, sized[i].height, seedBase + i);
   // Warm-up input (run once inside each child before timing).
   const wd = dims43(w.warmMp);
   const warm = path.join(CACHE_ROOT, GENERATOR, `warm-${wd.width}x${wd.height}.jpg`);
