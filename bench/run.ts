@@ -117,7 +117,9 @@ async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   if (o.fromJson) {
     const saved = JSON.parse(readFileSync(o.fromJson, 'utf8')) as BenchReport;
-    const report: BenchReport = { ...saved, chart: await writeChart(o.results, svgChart(saved)) };
+    // Targets are recomputed, so a saved run is judged by the current rules.
+    const rejudged: BenchReport = { ...saved, targets: targets(saved.workloads) };
+    const report: BenchReport = { ...rejudged, chart: await writeChart(o.results, svgChart(rejudged)) };
     process.stdout.write(o.json ? `${JSON.stringify(report, null, 2)}\n` : `${markdown(report)}\n`);
     return;
   }
