@@ -1,29 +1,57 @@
 /**
- * The CLI's config file (`-c file.json|file.mjs`): the same options as the
- * flags and the library, by their library names (`formats`, `widths`,
- * `maxMemoryMb`, …) or the CLI's (`format`, `width`, `memory`, …), plus
- * `inputs` and `color`. Values are checked through the option schema with
- * the flags; paths are relative to the file.
+ * The CLI's config: `-c file.json|file.mjs|file.js`, or else the first of
+ * `tilepipe.config.mjs`, `tilepipe.config.js`, `tilepipe.config.json` or a
+ * `"tilepipe"` key in `package.json` in the working folder (found with
+ * lilconfig). It holds the same options as the flags and the library, by
+ * their library names (`formats`, `widths`, `maxMemoryMb`, …) or the CLI's
+ * (`format`, `width`, `memory`, …), plus `inputs` and `color`. Values are
+ * checked through the option schema with the flags (which override them);
+ * paths are relative to the file.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { lilconfig } from 'lilconfig';
 import { OPTIONS, ValidationError, optionForKey } from '../src/index.js';
 import type { RawSettings } from './flags.js';
 
 const EXTRA_KEYS = ['inputs', 'color'];
+
+/** Where a config is looked for when `-c` is not given, in order (in the working folder only). */
+export const CONFIG_FILES = ['tilepipe.config.mjs', 'tilepipe.config.js', 'tilepipe.config.json', 'package.json'];
+
+const importDefault = async (file: string): Promise<unknown> => ((await import(pathToFileURL(file).href)) as { default?: unknown }).default;
+
+/** The config found in `cwd` (see CONFIG_FILES), as loadConfig gives it, and its path; undefined if there is none. */
+export async function findConfig(cwd: string): Promise<{ file: string; settings: RawSettings } | undefined> {
+  let found;
+  try {
+    found = await lilconfig('tilepipe', {
+      searchPlaces: CONFIG_FILES, stopDir: cwd, cache: false,
+      loaders: { '.mjs': importDefault, '.js': importDefault },
+    }).search(cwd);
+  } catch (err) {
+    throw new ValidationError(`config: ${(err as Error).message.split('\n')[0]}`);
+  }
+  if (!found || found.isEmpty) return undefined;
+  const shown = path.relative(cwd, found.filepath);
+  return { file: found.filepath, settings: settingsFrom(found.config, found.filepath, path.basename(found.filepath) === 'package.json' ? `${shown} ("tilepipe")` : shown) };
+}
 
 /** Loads a config file; an unknown key is an error that lists the valid ones. */
 export async function loadConfig(file: string): Promise<RawSettings> {
   const abs = path.resolve(file);
   let value: unknown;
   try {
-    value = abs.endsWith('.json')
-      ? JSON.parse(await readFile(abs, 'utf8'))
-      : ((await import(pathToFileURL(abs).href)) as { default?: unknown }).default;
+    value = abs.endsWith('.json') ? JSON.parse(await readFile(abs, 'utf8')) : await importDefault(abs);
   } catch (err) {
     throw new ValidationError(`config ${file}: ${(err as Error).message.split('\n')[0]}`);
   }
+  return settingsFrom(value, abs, file);
+}
+
+/** Checks a config's keys and makes its paths absolute (relative to the file `abs`); `file` names it in messages. */
+function settingsFrom(value: unknown, abs: string, file: string): RawSettings {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ValidationError(`config ${file}: expected an object${abs.endsWith('.json') ? '' : ' as the default export'}`);
   }

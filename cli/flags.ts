@@ -7,6 +7,7 @@
 import { Command, Option } from 'commander';
 import { OPTIONS, parseOptions, type OptionName, type OptionSpec, type PipelineOptions, type RunOptions } from '../src/index.js';
 import { ValidationError } from '../src/model/errors.js';
+import { encodeFromFlags, mergeEncode, parseEncode } from '../src/model/encoder-options.js';
 
 /** Commander's collector for a repeatable flag. */
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -57,13 +58,25 @@ export interface RunSettings {
   readonly color: boolean;
 }
 
+/**
+ * The run options of merged settings: the `encode` setting (config) with the
+ * encoder flags on top, for each chosen format.
+ */
+export function runOptionsOf(s: RawSettings): Partial<RunOptions> {
+  const how = { text: true, cli: true };
+  const run = parseOptions<RunOptions>('run', s, how);
+  const flags = encodeFromFlags(parseOptions<Record<string, unknown>>('encode', s, how), run.formats);
+  const encode = mergeEncode(run.encode === undefined ? undefined : parseEncode(run.encode), flags);
+  return { ...run, ...(Object.keys(encode).length > 0 ? { encode } : {}) };
+}
+
 /** Parses merged settings; a bad value throws a ValidationError naming its flag. */
 export function toRunSettings(s: RawSettings): RunSettings {
   if (!s.inputs?.length) throw new ValidationError('no inputs given (files, directories or globs)');
   if (!s.outDir) throw new ValidationError('-o, --out-dir is required');
   const how = { text: true, cli: true };
   const pipeline = parseOptions<PipelineOptions>('pipeline', s, how);
-  const run = parseOptions<RunOptions>('run', s, how);
+  const run = runOptionsOf(s);
   const cli = parseOptions<{ json: boolean; quiet: boolean }>('cli', s, how);
   return {
     pipeline: { ...pipeline, cacheDir: pipeline.cacheDir ?? false },

@@ -10,10 +10,12 @@ import { Command, CommanderError } from 'commander';
 import { ValidationError, createPipeline, type Pipeline } from '../src/index.js';
 import { addSchemaFlags, collect, givenFlags, toRunSettings } from './flags.js';
 import { addQueueCommands } from './queue-commands.js';
+import { addInfoCommand } from './info-command.js';
+import { runStdio, usesStdio } from './stdio.js';
 import { OpRegistry } from '../src/plan/registry.js';
 import { abandonedWork } from '../src/exec/deadline.js';
 import { loadPlugins } from '../src/plan/registry.js';
-import { loadConfig } from './config.js';
+import { findConfig, loadConfig } from './config.js';
 import { formatOpsList } from './ops-list.js';
 import { Reporter } from './report.js';
 
@@ -40,7 +42,9 @@ function buildProgram(): Command {
 
 async function runCommand(program: Command, inputs: string[]): Promise<number> {
   const configFile = program.opts<{ config?: string }>().config;
-  const settings = { ...(configFile ? await loadConfig(configFile) : {}), ...givenFlags(program), ...(inputs.length ? { inputs } : {}) };
+  const config = configFile ? await loadConfig(configFile) : (await findConfig(process.cwd()))?.settings ?? {};
+  const settings = { ...config, ...givenFlags(program), ...(inputs.length ? { inputs } : {}) };
+  if (usesStdio(settings)) return runStdio(settings);
   const o = toRunSettings(settings);
   const reporter = new Reporter({
     json: o.json, quiet: o.quiet, dryRun: Boolean(o.run.dryRun),
@@ -114,6 +118,7 @@ export async function main(argv: string[]): Promise<number> {
       for (const op of await loadPlugins(opts.plugin ?? [])) registry.add(op);
       process.stdout.write(formatOpsList(registry, Boolean(opts.json)));
     });
+  addInfoCommand(program, (c) => (code = c));
   addQueueCommands(program, (c) => (code = c));
   try {
     await program.parseAsync(argv);

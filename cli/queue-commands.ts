@@ -8,7 +8,7 @@ import { Command, Option } from 'commander';
 import { ValidationError } from '../src/model/errors.js';
 import { redactUrl, redisUrl } from '../src/queue/connection.js';
 import { parseOption } from '../src/model/options.js';
-import { loadConfig } from './config.js';
+import { findConfig, loadConfig } from './config.js';
 import { addSchemaFlags, collect, givenFlags, toRunSettings } from './flags.js';
 import { Reporter } from './report.js';
 
@@ -41,10 +41,11 @@ function onSignal(): { code: Promise<number>; off: () => void } {
 /** Adds the queue commands to the program; each sets `setCode` with its exit code. */
 export function addQueueCommands(program: Command, setCode: (code: number) => void): void {
   const enq = queueFlags(addSchemaFlags(program.command('enqueue').description('add one job per input to a queue; workers run them (see tilepipe worker)')
-    .argument('[inputs...]', 'image files, directories or quoted globs, on storage every worker sees'), ['run', 'cli'], ['plugins']))
+    .argument('[inputs...]', 'image files, directories or quoted globs, on storage every worker sees'), ['run', 'cli', 'encode'], ['plugins']))
     .option('--wait', 'follow the batch to its end and report as a local run does (SIGINT stops waiting; the jobs stay queued)');
   enq.action(async (inputs: string[], opts: { redis?: string; queue?: string; wait?: boolean; config?: string }) => {
-    const settings = { ...(opts.config ? await loadConfig(opts.config) : {}), ...givenFlags(enq), ...(inputs.length ? { inputs } : {}) };
+    const config = opts.config ? await loadConfig(opts.config) : (await findConfig(process.cwd()))?.settings ?? {};
+    const settings = { ...config, ...givenFlags(enq), ...(inputs.length ? { inputs } : {}) };
     const o = toRunSettings(settings);
     const { enqueue } = await import('../src/queue/enqueue.js');
     const batch = await enqueue({ ...o.run, plugins: o.pipeline.plugins ?? [], redis: opts.redis, queue: opts.queue, onRedisError: redisErrorReporter(redisUrl(opts.redis)) });

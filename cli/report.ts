@@ -3,7 +3,40 @@
  * with --json); stderr carries errors, progress (TTY only, not in CI) and the
  * summary.
  */
+import path from 'node:path';
 import type { FileEvent, RunSummary } from '../src/index.js';
+
+/** How often the progress line is redrawn (ms): about 10 times a second, whatever the file rate. */
+const REDRAW_MS = 100;
+
+/** `m:ss` or `h:mm:ss`. */
+function clock(secs: number): string {
+  const s = Math.max(0, Math.round(secs));
+  const hh = Math.floor(s / 3600), mm = Math.floor((s % 3600) / 60), ss = s % 60;
+  return hh > 0 ? `${hh}:${String(mm).padStart(2, '0')}:${String(ss).padStart(2, '0')}` : `${mm}:${String(ss).padStart(2, '0')}`;
+}
+
+/**
+ * The progress line for a terminal `columns` wide: a bar, files done, ETA,
+ * images/s, output MP/s and the last file finished, dropping the least
+ * useful parts (then truncating) so that it never wraps.
+ */
+export function progressLine(p: { done: number; total: number; secs: number; megapixels: number; last: string }, columns: number): string {
+  const room = Math.max(10, columns - 1);
+  const rate = p.secs > 0 ? p.done / p.secs : 0;
+  const eta = rate > 0 ? clock((p.total - p.done) / rate) : '?';
+  const counts = `${p.done}/${p.total}`;
+  const parts = [counts, `ETA ${eta}`, `${rate.toFixed(1)} img/s`, `${(p.secs > 0 ? p.megapixels / p.secs : 0).toFixed(1)} MP/s`, p.last];
+  // The parts that fit, in order of use; then as wide a bar as the rest of the line allows.
+  let text = parts[0];
+  for (const part of parts.slice(1)) if (part && text.length + 2 + part.length <= room) text += `  ${part}`;
+  const barWidth = Math.min(30, room - text.length - 3);
+  if (barWidth >= 5) {
+    const filled = p.total > 0 ? Math.round((p.done / p.total) * barWidth) : 0;
+    text = `[${'#'.repeat(filled)}${'.'.repeat(barWidth - filled)}] ${text}`;
+  }
+  return text.length > room ? text.slice(0, room) : text;
+}
 
 /** How to report. */
 export interface ReporterOptions {
@@ -24,6 +57,9 @@ export class Reporter {
   #start = performance.now();
   #progressShown = false;
   #stdoutClosed = false;
+  #megapixels = 0;
+  #last = '';
+  #timer: NodeJS.Timeout | undefined;
 
   constructor(options: ReporterOptions) {
     this.#o = options;
@@ -52,6 +88,10 @@ export class Reporter {
   plan(total: number): void {
     this.#total = total;
     this.#start = performance.now();
+    if (this.#o.progress && total > 0 && !this.#timer) {
+      this.#timer = setInterval(() => this.#drawProgress(), REDRAW_MS);
+      this.#timer.unref();
+    }
   }
 
   /** Reports one input's outcome. */
@@ -66,16 +106,17 @@ export class Reporter {
     if (e.status === 'failed') process.stderr.write(`${paint(this.#o.color, 31, 'error')}: ${e.error}\n`);
     if (e.warning && !this.#o.quiet) process.stderr.write(`${paint(this.#o.color, 33, 'warning')}: ${e.warning}\n`);
     this.#done++;
-    this.#drawProgress();
+    const first = e.outputs[0];
+    if (e.status === 'ok' && first?.width && first.height) this.#megapixels += (first.width * first.height) / 1e6;
+    this.#last = path.basename(e.input);
+    // Drawn by the timer, not here: a run of many quick (skipped) files does not flood the terminal.
   }
 
   #drawProgress(): void {
-    if (!this.#o.progress || this.#total === 0) return;
-    const width = 30;
-    const filled = Math.round((this.#done / this.#total) * width);
+    if (!this.#o.progress || this.#total === 0 || this.#stdoutClosed) return;
     const secs = (performance.now() - this.#start) / 1000;
-    const rate = secs > 0 ? (this.#done / secs).toFixed(1) : '0';
-    process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${this.#done}/${this.#total} files, ${rate} img/s`);
+    const line = progressLine({ done: this.#done, total: this.#total, secs, megapixels: this.#megapixels, last: this.#last }, process.stderr.columns || 80);
+    process.stderr.write(`\r${line}\u001b[K`);
     this.#progressShown = true;
   }
 
@@ -86,6 +127,8 @@ export class Reporter {
 
   /** Prints the summary: an NDJSON line with --json, and (unless --quiet) a line on stderr. */
   summary(s: RunSummary): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
     this.#clearProgress();
     if (this.#o.json) {
       const { files: _files, ...totals } = s; // the file lines came before

@@ -9,7 +9,8 @@ export type {
 export { defineOp } from './model/op.js';
 export { clampedColumn, clampedColumns, clampedIndex, clampedRow, clampY, padRow, pixels32, streamRows, type PadRow } from './model/view.js';
 export type { OpDefinition, OpKind, TileView, PointOp, NeighbourhoodOp, GlobalOp, GeometryOp, ImageSize } from './model/op.js';
-export { ValidationError } from './model/errors.js';
+export { ValidationError, InputError, EncodeError, TimeoutError, TilepipeError } from './model/errors.js';
+export { inspectFile, type ImageInfo } from './io/inspect.js';
 export type { ParamSpec, ParamSchema, Params, NumberParam, EnumParam, BooleanParam, NumberListParam } from './model/param.js';
 export type { OpSpec, OpInstance } from './plan/chain.js';
 export { parseOpString, formatOp } from './plan/chain.js';
@@ -19,6 +20,7 @@ export type { EncodeOptions } from './io/encode.js';
 export { OUTPUT_FORMATS, OPTIONS, parseFormat, parseOption } from './model/options.js';
 export { parseOptions, optionForKey } from './model/options.js';
 export type { OutputFormat, OptionName, OptionSpec, OptionKind } from './model/options.js';
+export type { EncodeSettings, EncoderSettings } from './model/encoder-options.js';
 export { DEFAULT_TILE_SIZE } from './plan/tiling.js';
 export type { RunOptions, RunSummary, FileEvent } from './runs/folder-run.js';
 export type { OutputRecord } from './runs/cache.js';

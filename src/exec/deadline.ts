@@ -1,3 +1,5 @@
+import { TimeoutError } from '../model/errors.js';
+
 /**
  * Deadlines for work that may never end by itself: a read from a hung file
  * system, a libvips decode that ignores its timeout (an SVG filter bomb). The
@@ -15,7 +17,7 @@ export function abandonedWork(): number {
 /** A signal that aborts after `ms` with the error `timed out after <ms> ms`; `clear()` stops its timer. */
 export function deadlineSignal(ms: number): { signal: AbortSignal; clear: () => void } {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new Error(`timed out after ${ms} ms`)), ms);
+  const timer = setTimeout(() => controller.abort(new TimeoutError(`timed out after ${ms} ms`)), ms);
   timer.unref();
   return { signal: controller.signal, clear: () => clearTimeout(timer) };
 }
@@ -28,7 +30,7 @@ export function withDeadline<T>(work: Promise<T>, signal: AbortSignal | undefine
   if (!signal) return work;
   const reason = (): unknown => {
     const r = signal.reason as unknown;
-    return what && r instanceof Error && r.message.startsWith('timed out') ? new Error(`${r.message} while ${what}`) : r;
+    return what && r instanceof TimeoutError ? new TimeoutError(`${r.message} while ${what}`) : r;
   };
   if (signal.aborted) {
     abandon(work);

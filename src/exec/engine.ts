@@ -10,8 +10,9 @@ import { resolveChain, type OpSpec, type OpInstance } from '../plan/chain.js';
 import { planChain, splitOnLoad, type Stage } from '../plan/plan.js';
 import { createRegistry, type OpRegistry } from '../plan/registry.js';
 import type { Raster } from '../model/raster.js';
-import { ValidationError } from '../model/errors.js';
+import { EncodeError, InputError, ValidationError, classify } from '../model/errors.js';
 import { parseFormat, parseOption } from '../model/options.js';
+import { parseEncode } from '../model/encoder-options.js';
 import { decodeImage, orientedSize, probeImage, type DecodedImage } from '../io/decode.js';
 import { readInput } from '../io/read.js';
 import { encodeToBuffer, encodeToFile, formatFromPath, type ParallelEncode } from '../io/encode.js';
@@ -101,9 +102,18 @@ export class Engine {
 
   async #decode(input: Uint8Array, onLoad: OpInstance | undefined, metadata: Metadata, signal: AbortSignal | undefined): Promise<DecodedImage> {
     const t = performance.now();
-    const decoded = await decodeImage(input, { limitInputPixels: this.#limitInputPixels, onLoad, metadata, signal });
+    const decoded = await decodeImage(input, { limitInputPixels: this.#limitInputPixels, onLoad, metadata, signal }).catch((err: unknown) => {
+      throw classify(err, InputError);
+    });
     this.#times.decodeMs += performance.now() - t;
     return decoded;
+  }
+
+  /** Reads an image's header; a file that is not an image (or a damaged one) fails as an InputError. */
+  #probe(bytes: Uint8Array, signal: AbortSignal | undefined): Promise<Metadata> {
+    return probeImage(bytes, this.#limitInputPixels, signal).catch((err: unknown) => {
+      throw classify(err, InputError);
+    });
   }
 
   /** Decodes `input`, runs the chain, and encodes the result to `format` (default png). */
@@ -114,18 +124,21 @@ export class Engine {
     const { stages } = await this.plan(options.ops);
     const format = parseFormat(options.format ?? 'png');
     if (options.quality !== undefined) parseOption('quality', options.quality);
+    const encoder = options.encode === undefined ? undefined : parseEncode(options.encode)[format];
     const { signal } = options;
     const bytes = input instanceof ArrayBuffer ? new Uint8Array(input) : input;
     return withImageSignal(this.timeout, signal, async (imageSignal) => {
       imageSignal?.throwIfAborted();
       const plan = splitOnLoad(stages);
-      const meta = await probeImage(bytes, this.#limitInputPixels, imageSignal);
+      const meta = await this.#probe(bytes, imageSignal);
       checkPlannedSizes(this.#limitInputPixels, orientedSize(meta), plan.onLoad, plan.stages);
       const decoded = await this.#decode(bytes, plan.onLoad, meta, imageSignal);
       const raster = await this.#runStages(decoded.raster, plan.stages, imageSignal);
       imageSignal?.throwIfAborted();
       const t = performance.now();
-      const { data } = await withDeadline(encodeToBuffer(raster, { format, quality: options.quality }), imageSignal, 'encoding');
+      const { data } = await withDeadline(encodeToBuffer(raster, { format, quality: options.quality, ...(encoder ? { encoder } : {}) }).catch((err: unknown) => {
+        throw classify(err, EncodeError);
+      }), imageSignal, 'encoding');
       this.#times.encodeMs += performance.now() - t;
       this.#times.images++;
       return data;
@@ -137,8 +150,10 @@ export class Engine {
     if (options.format === undefined && !formatFromPath(output)) throw new ValidationError(`cannot tell the output format of "${output}"; give format`);
     const format = parseFormat(options.format ?? formatFromPath(output));
     if (options.quality !== undefined) parseOption('quality', options.quality);
+    const encoder = options.encode === undefined ? undefined : parseEncode(options.encode)[format];
     const { stages } = await this.plan(options.ops);
-    const { outputs: [written] } = await this.#processJob({ input, outputs: [{ path: output, format, quality: options.quality }] }, stages, options.signal);
+    const out = { path: output, format, quality: options.quality, ...(encoder ? { encoder } : {}) };
+    const { outputs: [written] } = await this.#processJob({ input, outputs: [out] }, stages, options.signal);
     return written;
   }
 
@@ -155,11 +170,13 @@ export class Engine {
   async #processJob(job: FileJob, stages: readonly Stage[], signal?: AbortSignal, onEvent?: (e: PipelineEvent) => void): Promise<{ outputs: WrittenOutput[]; warning?: string }> {
     return withImageSignal(this.timeout, signal, async (imageSignal) => {
       let t = performance.now();
-      let bytes: Buffer | undefined = await readInput(job.input, imageSignal);
+      let bytes: Buffer | undefined = await readInput(job.input, imageSignal).catch((err: unknown) => {
+        throw classify(err, InputError);
+      });
       this.#times.readMs += performance.now() - t;
       imageSignal?.throwIfAborted();
       const plan = splitOnLoad(stages);
-      const meta = await probeImage(bytes, this.#limitInputPixels, imageSignal);
+      const meta = await this.#probe(bytes, imageSignal);
       const largest = checkPlannedSizes(this.#limitInputPixels, orientedSize(meta), plan.onLoad, plan.stages);
       const release = await this.#budget.acquire(imageBytes(largest, bytes.length), imageSignal);
       let decoded: DecodedImage | undefined;
@@ -173,7 +190,9 @@ export class Engine {
           imageSignal?.throwIfAborted();
           t = performance.now();
           const metadata = out.keepMetadata ? decoded.metadata : undefined;
-          const info = await encodeToFile(raster, out.path, { ...out, metadata }, { signal: imageSignal, within: out.within }, this.#parallel);
+          const info = await encodeToFile(raster, out.path, { ...out, metadata }, { signal: imageSignal, within: out.within }, this.#parallel).catch((err: unknown) => {
+            throw classify(err, EncodeError);
+          });
           this.#times.encodeMs += performance.now() - t;
           written.push({ ...info, path: out.path });
         }

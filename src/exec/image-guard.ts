@@ -9,6 +9,7 @@ import type { OpInstance } from '../plan/chain.js';
 import type { Stage } from '../plan/plan.js';
 import { DEFAULT_LIMIT_INPUT_PIXELS } from '../io/decode.js';
 import { deadlineSignal } from './deadline.js';
+import { InputError, TimeoutError } from '../model/errors.js';
 
 /**
  * Runs `work` under one image's signal: the caller's, plus `timeout`
@@ -26,7 +27,7 @@ export async function withImageSignal<T>(timeout: number | undefined, signal: Ab
     if (signal?.aborted) throw signal.reason;
     if (deadline?.signal.aborted) {
       const reason = deadline.signal.reason as Error;
-      throw err instanceof Error && err.message.startsWith(reason.message) ? err : new Error(`${reason.message} while processing`);
+      throw err instanceof TimeoutError ? err : new TimeoutError(`${reason.message} while processing`);
     }
     throw err;
   } finally {
@@ -50,7 +51,7 @@ export function checkPlannedSizes(limitInputPixels: number | false | undefined, 
     const pixels = size.width * size.height;
     largest = Math.max(largest, pixels);
     if (limit !== false && pixels > limit) {
-      throw new Error(`${inst.def.name} would make the image ${size.width}x${size.height} (${(pixels / 1e6).toFixed(0)} MP), over the pixel limit of ${limit} (limitInputPixels)`);
+      throw new InputError(`${inst.def.name} would make the image ${size.width}x${size.height} (${(pixels / 1e6).toFixed(0)} MP), over the pixel limit of ${limit} (limitInputPixels)`);
     }
   }
   return largest;

@@ -6,6 +6,7 @@
 import type { OpSpec } from '../plan/chain.js';
 import type { EncodedInfo } from '../io/encode.js';
 import type { OutputFormat } from '../model/options.js';
+import type { EncodeSettings, EncoderSettings } from '../model/encoder-options.js';
 import type { PoolTimes } from './worker/pool.js';
 import type { CoordinatorTimes } from './coordinator.js';
 
@@ -17,6 +18,8 @@ export interface ProcessOptions {
   readonly format?: OutputFormat;
   /** Encoder quality 1–100 (jpeg, webp, avif, tiff). */
   readonly quality?: number;
+  /** Encoder settings per format (`{ webp: { lossless: true } }`); the output's format picks its own. */
+  readonly encode?: EncodeSettings;
   /** Cancels the work; the promise rejects with the signal's reason. */
   readonly signal?: AbortSignal;
 }
@@ -26,6 +29,8 @@ export interface OutputSpec {
   readonly path: string;
   readonly format: OutputFormat;
   readonly quality?: number;
+  /** The output format's encoder settings (checked: see encoder-options.ts). */
+  readonly encoder?: EncoderSettings;
   /** Resize the processed image to this width for this output. */
   readonly width?: number;
   /** Keep the source's EXIF (textual tags) and write an sRGB profile; default: stripped. */

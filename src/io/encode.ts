@@ -2,6 +2,7 @@
  * The output side of the I/O stage: encoding with sharp (or the banded PNG
  * encoder on the workers), written through an atomic write.
  */
+import { sharpEncoderOptions, type EncoderSettings } from '../model/encoder-options.js';
 import path from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import type { Raster } from '../model/raster.js';
@@ -29,6 +30,8 @@ export interface EncodeOptions {
   readonly format: OutputFormat;
   /** 1–100 for jpeg, webp, avif and tiff; ignored by png and gif. */
   readonly quality?: number;
+  /** The format's encoder settings (effort, lossless, progressive, …). */
+  readonly encoder?: EncoderSettings;
   /** Resize to this width first (a variant of the processed image); the aspect ratio is kept, and images are never enlarged. */
   readonly width?: number;
   /** Source metadata to keep (sRGB profile + textual EXIF); stripped when absent. */
@@ -61,13 +64,15 @@ function encoder(raster: Raster, options: EncodeOptions): Sharp {
   else if (options.format === 'jpeg') image = image.flatten({ background: '#ffffff' });
   if (options.metadata) image = withSourceMetadata(image, options.metadata);
   const q = options.quality;
+  const enc = sharpEncoderOptions(options.format, options.encoder);
+  const quality = q ? { quality: q } : {};
   switch (options.format) {
-    case 'jpeg': return image.jpeg({ ...(q ? { quality: q } : {}), optimiseCoding: raster.width * raster.height <= JPEG_OPTIMISE_MAX_PIXELS });
-    case 'webp': return image.webp(q ? { quality: q } : {});
-    case 'avif': return image.avif(q ? { quality: q } : {});
-    case 'tiff': return image.tiff(q ? { quality: q } : {});
-    case 'png': return image.png();
-    case 'gif': return image.gif();
+    case 'jpeg': return image.jpeg({ ...quality, optimiseCoding: raster.width * raster.height <= JPEG_OPTIMISE_MAX_PIXELS, ...enc });
+    case 'webp': return image.webp({ ...quality, ...enc });
+    case 'avif': return image.avif({ ...quality, ...enc });
+    case 'tiff': return image.tiff({ ...quality, ...enc });
+    case 'png': return image.png(enc);
+    case 'gif': return image.gif(enc);
   }
 }
 
@@ -97,7 +102,7 @@ export interface ParallelEncode {
 export async function encodeToFile(
   raster: Raster, target: string, options: EncodeOptions, write: WriteOptions = {}, parallel?: ParallelEncode,
 ): Promise<EncodedInfo & { readonly mtimeMs: number }> {
-  const banded = parallel !== undefined && options.format === 'png' && !options.metadata &&
+  const banded = parallel !== undefined && options.format === 'png' && !options.metadata && !options.encoder &&
     (!options.width || options.width >= raster.width) && raster.width * raster.height >= parallel.minPixels;
   if (banded) {
     const { value: bytes, mtimeMs } = await writeAtomic(target, (tmp) => writePngParallel(raster, tmp, { run: parallel.run, window: parallel.window, signal: write.signal }), write);

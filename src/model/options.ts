@@ -15,6 +15,8 @@ export type OptionKind =
   | 'string'
   | 'strings' // repeatable in the CLI
   | 'boolean'
+  | 'choice' // one of `values`
+  | 'encode' // per-format encoder settings, `{ webp: { lossless: true } }` (checked by encoder-options.ts)
   | 'ops'; // a chain: op strings (`blur:sigma=2`) or objects (`{ op: 'blur', sigma: 2 }`), checked by the planner
 
 /** One option's declaration. */
@@ -27,8 +29,12 @@ export interface OptionSpec {
   /** The default, in words, for help and docs. */
   readonly default?: string;
   readonly doc: string;
-  /** Where it applies: the pipeline (engine), a folder run, or the CLI alone. */
-  readonly scope: 'pipeline' | 'run' | 'cli';
+  /** Where it applies: the pipeline (engine), a folder run, the CLI alone, or an encoder (see encoder-options.ts). */
+  readonly scope: 'pipeline' | 'run' | 'cli' | 'encode';
+  /** A `choice`'s accepted values. */
+  readonly values?: readonly string[];
+  /** An encoder option's formats, each with the values it accepts there (integers: min/max; choices: values). */
+  readonly formats?: Partial<Record<OutputFormat, { readonly min?: number; readonly max?: number; readonly values?: readonly string[] }>>;
   /** The CLI flag (`-j, --workers <n>`); none: the option is library-only. */
   readonly flag?: string;
   /** Other names a config file may use (the CLI's singular names). */
@@ -54,11 +60,22 @@ export const OPTIONS = {
   formats: { kind: 'formats', scope: 'run', flag: '--format <list>', aliases: ['format'], default: "the input's format where tilepipe writes it, else png", doc: `output format(s), comma-separated: ${OUTPUT_FORMATS.join(', ')}` },
   widths: { kind: 'integers', min: 1, max: 100_000, scope: 'run', flag: '--width <list>', aliases: ['width'], doc: 'width variants, comma-separated; every width x format is written (never enlarged)' },
   quality: { kind: 'integer', min: 1, max: 100, scope: 'run', flag: '--quality <n>', default: "the encoder's", doc: 'encoder quality (jpeg, webp, avif, tiff)' },
+  encode: { kind: 'encode', scope: 'run', doc: 'per-format encoder settings, e.g. { jpeg: { mozjpeg: true }, webp: { lossless: true } }, by the names of the encoder flags below; the flags override them' },
+  effort: { kind: 'integer', scope: 'encode', flag: '--effort <n>', formats: { webp: { min: 0, max: 6 }, avif: { min: 0, max: 9 }, png: { min: 1, max: 10 }, gif: { min: 1, max: 10 } }, default: "the encoder's", doc: 'CPU effort, higher: smaller files, slower (webp 0-6, avif 0-9, png 1-10 with --palette, gif 1-10)' },
+  lossless: { kind: 'boolean', scope: 'encode', flag: '--lossless', formats: { webp: {}, avif: {} }, default: 'false', doc: 'lossless compression (webp, avif)' },
+  nearLossless: { kind: 'boolean', scope: 'encode', flag: '--near-lossless', formats: { webp: {} }, default: 'false', doc: 'near-lossless compression; --quality sets its preprocessing (webp)' },
+  progressive: { kind: 'boolean', scope: 'encode', flag: '--progressive', formats: { jpeg: {}, png: {} }, default: 'false', doc: 'progressive JPEG, interlaced PNG' },
+  chromaSubsampling: { kind: 'choice', values: ['4:2:0', '4:4:4'], scope: 'encode', flag: '--chroma-subsampling <mode>', formats: { jpeg: {}, avif: {} }, default: "the encoder's (4:2:0; avif lossless 4:4:4)", doc: 'chroma subsampling, 4:2:0 or 4:4:4 (jpeg, avif)' },
+  mozjpeg: { kind: 'boolean', scope: 'encode', flag: '--mozjpeg', formats: { jpeg: {} }, default: 'false', doc: "mozjpeg's settings: trellis quantisation, overshoot deringing, optimised scans (jpeg)" },
+  palette: { kind: 'boolean', scope: 'encode', flag: '--palette', formats: { png: {} }, default: 'false', doc: 'quantise to a palette of up to 256 colours (png; gif always is one)' },
+  compressionLevel: { kind: 'integer', min: 0, max: 9, scope: 'encode', flag: '--compression-level <n>', formats: { png: {} }, default: '6', doc: 'zlib compression level (png)' },
+  bitDepth: { kind: 'choice', values: ['1', '2', '4', '8', '10', '12'], scope: 'encode', flag: '--bit-depth <n>', formats: { avif: { values: ['8', '10', '12'] }, tiff: { values: ['1', '2', '4', '8'] } }, default: '8', doc: 'bits per sample: avif 8, 10 or 12; tiff 1, 2, 4 or 8' },
   name: { kind: 'string', scope: 'run', flag: '--name <template>', default: '{dir}/{name}.{ext}, or {dir}/{name}-{width}.{ext} with widths', doc: 'output name template: {dir} {name} {ext} {srcext} {width} {format} {hash}' },
   keepMetadata: { kind: 'boolean', scope: 'run', flag: '--keep-metadata', default: 'false', doc: 'keep EXIF (textual tags) and write an sRGB profile; stripped by default' },
   force: { kind: 'boolean', scope: 'run', flag: '-f, --force', default: 'false', doc: 'redo outputs that are up to date' },
   dryRun: { kind: 'boolean', scope: 'run', flag: '-n, --dry-run', default: 'false', doc: 'print what would be done; write nothing' },
   inPlace: { kind: 'boolean', scope: 'run', flag: '--in-place', default: 'false', doc: 'allow outputs to replace their inputs (atomically, via a temp file)' },
+  ignore: { kind: 'strings', scope: 'run', flag: '--ignore <glob>', doc: 'leave out inputs matching this glob (below each input folder, or from the working folder; without a slash: file names), repeatable' },
   followSymlinks: { kind: 'boolean', scope: 'run', flag: '--follow-symlinks', default: 'false', doc: 'follow symbolic links in folders and globs (each folder is walked once)' },
   workers: { kind: 'integer', min: 1, max: 1024, scope: 'pipeline', flag: '-j, --workers <n>', default: 'available cores', doc: 'worker threads for tile work' },
   tileSize: { kind: 'integer', min: 8, max: 1 << 20, scope: 'pipeline', flag: '--tile-size <n>', default: 'measured: 768 (raised to 8 x the halo radius) for neighbourhood stages, 1024 for point-only stages', doc: 'tile edge in pixels' },
@@ -70,7 +87,7 @@ export const OPTIONS = {
   plugins: { kind: 'strings', scope: 'pipeline', flag: '--plugin <path>', aliases: ['plugin'], doc: 'load operations from a module, repeatable' },
   cacheDir: { kind: 'string', orFalse: true, scope: 'pipeline', flag: '--cache-dir <dir>', default: 'library: node_modules/.cache/tilepipe; CLI: none', doc: 'content-addressed output cache shared across out-dirs and runs; false: none' },
   parallelPngMinPixels: { kind: 'integer', min: 1, max: Number.MAX_SAFE_INTEGER, orFalse: true, scope: 'pipeline', default: '16000000 with 4 or more workers, else false', doc: 'PNG outputs of at least this many pixels are deflated in bands on the workers' },
-  config: { kind: 'string', scope: 'cli', flag: '-c, --config <file>', default: 'none', doc: 'settings file (.json or .mjs): the options below in camelCase; flags override it' },
+  config: { kind: 'string', scope: 'cli', flag: '-c, --config <file>', default: 'tilepipe.config.mjs, .js or .json, or the "tilepipe" key of package.json, in the working folder', doc: 'settings file (.json, .mjs or .js): the options below in camelCase; flags override it' },
   json: { kind: 'boolean', scope: 'cli', flag: '--json', default: 'false', doc: 'NDJSON events on stdout: one per input, then a summary' },
   quiet: { kind: 'boolean', scope: 'cli', flag: '--quiet', default: 'false', doc: 'no progress and no summary (errors still go to stderr)' },
 } as const satisfies Record<string, OptionSpec>;
@@ -79,7 +96,7 @@ export const OPTIONS = {
 export type OptionName = keyof typeof OPTIONS;
 
 /** How an option is named to the user who gave it: `--workers` on the command line, `workers` elsewhere. */
-function label(name: OptionName, cli: boolean): string {
+export function optionLabel(name: OptionName, cli: boolean): string {
   const flag = (OPTIONS[name] as OptionSpec).flag;
   return cli && flag ? flag.replace(/^-\w, /, '').replace(/ <.*$/, '') : name;
 }
@@ -112,14 +129,14 @@ export function parseFormat(raw: unknown): OutputFormat {
 export function parseOption(name: OptionName, raw: unknown, { text = false, cli = false } = {}): unknown {
   const spec: OptionSpec = OPTIONS[name];
   const fail = (accepted: string): never => {
-    throw new ValidationError(`${label(name, cli)} must be ${accepted}, got ${JSON.stringify(raw)}`);
+    throw new ValidationError(`${optionLabel(name, cli)} must be ${accepted}, got ${JSON.stringify(raw)}`);
   };
   if (spec.orFalse && (raw === false || (text && (raw === 0 || raw === '0' || raw === 'false')))) return false;
-  const range = `in [${spec.min}, ${spec.max}]`;
+  const range = spec.min !== undefined ? `in [${spec.min}, ${spec.max}]` : '';
   switch (spec.kind) {
     case 'integer': {
       const n = toInt(raw, text);
-      if (!Number.isInteger(n) || n < spec.min! || n > spec.max!) fail(`an integer ${range}${spec.orFalse ? ', or false' : ''}`);
+      if (!Number.isInteger(n) || n < spec.min! || n > spec.max!) fail(`an integer${range ? ` ${range}` : ''}${spec.orFalse ? ', or false' : ''}`);
       return n;
     }
     case 'integers': {
@@ -149,6 +166,14 @@ export function parseOption(name: OptionName, raw: unknown, { text = false, cli 
       if (typeof raw === 'boolean') return raw;
       if (text && (raw === 'true' || raw === 'false')) return raw === 'true';
       return fail('true or false');
+    case 'choice': {
+      const v = typeof raw === 'number' ? String(raw) : raw;
+      if (typeof v !== 'string' || !spec.values!.includes(v)) fail(`one of ${spec.values!.join(', ')}`);
+      return v;
+    }
+    case 'encode':
+      if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(`an object of per-format settings ({ ${OUTPUT_FORMATS.join(': {...}, ')}: {...} })`);
+      return raw;
   }
 }
 

@@ -78,9 +78,12 @@ export function describeRange(spec: ParamSpec): string {
   }
 }
 
+/** Plain decimal notation only: `2`, `-0.5`, `.5`, `1e3`; not `0x10`, `0b1`, `Infinity` or an empty string, which `Number()` would take. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
 function parseNumber(raw: unknown): number {
   if (typeof raw === 'number') return raw;
-  if (typeof raw === 'string' && raw.trim() !== '') return Number(raw);
+  if (typeof raw === 'string' && DECIMAL.test(raw.trim())) return Number(raw);
   return Number.NaN;
 }
 

@@ -27,7 +27,9 @@ export function parseOpString(spec: string): { op: string; params: Record<string
       if (part.trim() === '') continue;
       const eq = part.indexOf('=');
       if (eq <= 0) throw new ValidationError(`${op}: expected key=value, got "${part}" in "${spec}"`);
-      params[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
+      const key = part.slice(0, eq).trim();
+      if (Object.hasOwn(params, key)) throw new ValidationError(`${op}: parameter "${key}" is given twice in "${spec}"`);
+      params[key] = part.slice(eq + 1).trim();
     }
   }
   if (op === '') throw new ValidationError(`empty operation in "${spec}"`);

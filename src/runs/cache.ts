@@ -11,6 +11,7 @@ import { keyOf } from './hash.js';
 import { FORMAT_EXTENSION } from '../io/encode.js';
 import { writeAtomic, type WriteOptions } from '../io/atomic-write.js';
 import { type OutputFormat } from '../model/options.js';
+import type { EncoderSettings } from '../model/encoder-options.js';
 
 /** Where the cache lives unless `cacheDir` says otherwise (relative to the working folder). */
 export const DEFAULT_CACHE_DIR = path.join('node_modules', '.cache', 'tilepipe');
@@ -32,13 +33,14 @@ export interface OutputOptions {
   readonly quality?: number;
   readonly width?: number;
   readonly keepMetadata?: boolean;
+  readonly encoder?: EncoderSettings;
 }
 
 const VERSION = (JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** The cache key of one output: input content, chain, output options and the tilepipe version. */
 export function outputKey(inputHash: string, chain: readonly string[], o: OutputOptions): string {
-  return keyOf([VERSION, inputHash, chain, o.format, o.quality ?? null, o.width ?? null, Boolean(o.keepMetadata)]);
+  return keyOf([VERSION, inputHash, chain, o.format, o.quality ?? null, o.width ?? null, Boolean(o.keepMetadata), ...(o.encoder ? [o.encoder] : [])]);
 }
 
 /** Reads an encoded file's record (header only). */

@@ -43,6 +43,12 @@ export interface ExpandOptions {
   readonly followSymlinks?: boolean;
   /** Folders never walked into (absolute paths): the out-dir, so that outputs are never taken as inputs. */
   readonly exclude?: readonly string[];
+  /**
+   * Globs of inputs to leave out, matched against a file's path below its
+   * input folder and against its path from `cwd`; a pattern without a slash
+   * matches the file name at any depth (`*.tmp.jpg`, `drafts/**`).
+   */
+  readonly ignore?: readonly string[];
 }
 
 const IMAGE_RE = new RegExp(`\\.(${IMAGE_EXTENSIONS.join('|')})$`, 'i');
@@ -143,6 +149,13 @@ export async function expandInputs(inputs: readonly string[], options: ExpandOpt
   const cwd = options.cwd ?? process.cwd();
   const follow = options.followSymlinks ?? false;
   const exclude = new Set((options.exclude ?? []).map((p) => path.resolve(cwd, p)));
+  // Patterns with a slash match paths; patterns without one match file names.
+  const byPath = (options.ignore ?? []).filter((p) => p.includes('/'));
+  const byName = (options.ignore ?? []).filter((p) => !p.includes('/'));
+  const pathMatch = byPath.length ? picomatch(byPath, { dot: true }) : () => false;
+  const nameMatch = byName.length ? picomatch(byName, { dot: true }) : () => false;
+  const ignored = (f: InputFile): boolean =>
+    nameMatch(path.basename(f.path)) || pathMatch(f.relative) || pathMatch(path.relative(cwd, f.path).split(path.sep).join('/'));
   const files: InputFile[] = [];
   const taken = new Set<string>();
   for (const input of inputs) {
@@ -168,7 +181,7 @@ export async function expandInputs(inputs: readonly string[], options: ExpandOpt
     if (found.length === 0) throw new ValidationError(`no image files in ${input}`);
     found.sort((a, b) => (a.relative < b.relative ? -1 : a.relative > b.relative ? 1 : 0));
     for (const f of found) {
-      if (taken.has(f.path)) continue;
+      if (taken.has(f.path) || ignored(f)) continue;
       taken.add(f.path);
       files.push(f);
     }

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { parseOptions } from '../model/options.js';
+import { parseEncode } from '../model/encoder-options.js';
 import { ValidationError } from '../model/errors.js';
 import { formatOp } from '../plan/chain.js';
 import { FORMAT_EXTENSION, formatFromPath } from '../io/encode.js';
@@ -33,7 +34,8 @@ export function checkRunOptions(options: RunOptions): RunOptions {
   if (options.keepFiles !== undefined && typeof options.keepFiles !== 'boolean') {
     throw new ValidationError(`keepFiles must be true or false, got ${JSON.stringify(options.keepFiles)}`);
   }
-  return { ...options, ...parseOptions<RunOptions>('run', options) };
+  const parsed = parseOptions<RunOptions>('run', options);
+  return { ...options, ...parsed, ...(parsed.encode !== undefined ? { encode: parseEncode(parsed.encode) } : {}) };
 }
 
 /** Plans a run into `outDir`; files the manifest lists are outputs, not inputs (unless in place). */
@@ -45,7 +47,7 @@ export async function planRun(engine: Engine, options: RunOptions, outDir: strin
   const { chain } = await engine.plan(options.ops);
   const chainKey = chain.map(formatOp);
   // An out-dir inside an input folder is not walked; outputs the manifest lists are left out wherever they are.
-  const files = (await expandInputs(options.inputs, { cwd, followSymlinks: options.followSymlinks, exclude: options.inPlace ? [] : [outDir] }))
+  const files = (await expandInputs(options.inputs, { cwd, followSymlinks: options.followSymlinks, ignore: options.ignore, exclude: options.inPlace ? [] : [outDir] }))
     .filter((f) => options.inPlace || !manifest.has(f.path));
 
   const unreadable: Array<{ file: InputFile; error: string }> = [];
@@ -88,10 +90,12 @@ export async function planRun(engine: Engine, options: RunOptions, outDir: strin
           throw new ValidationError(`${file.path} would overwrite the input ${target}${options.inPlace ? '' : ' (use --in-place to replace inputs)'}`);
         }
         owner.set(target, file.path);
-        outputs.push({ path: target, format, quality: options.quality, width, keepMetadata: Boolean(options.keepMetadata), within: outDir });
+        const encoder = options.encode?.[format];
+        outputs.push({ path: target, format, quality: options.quality, width, keepMetadata: Boolean(options.keepMetadata), within: outDir, ...(encoder ? { encoder } : {}) });
       }
     }
-    const optionsKey = keyOf({ ops: chainKey, outputs: outputs.map((o) => [o.format, o.quality, o.width, o.keepMetadata]) });
+    // Encoder settings join the key only when given, so manifests written without them stay valid.
+    const optionsKey = keyOf({ ops: chainKey, outputs: outputs.map((o) => [o.format, o.quality, o.width, o.keepMetadata, ...(o.encoder ? [o.encoder] : [])]) });
     planned.push({ file, hash, outputs, entry: { inputHash: hash, optionsKey }, keys: outputs.map((o) => outputKey(hash, chainKey, o)) });
   }
   return { inputs: files.length, planned, unreadable };

@@ -2,6 +2,7 @@
  * What a folder run takes and reports: its options, one event per input, the
  * summary; and the plan of one input that the run's phases pass along.
  */
+import type { EncodeSettings } from '../model/encoder-options.js';
 import type { OpSpec } from '../plan/chain.js';
 import type { OutputFormat } from '../model/options.js';
 import type { OutputSpec } from '../exec/types.js';
@@ -23,6 +24,8 @@ export interface RunOptions {
   readonly widths?: readonly number[];
   /** Encoder quality 1–100. */
   readonly quality?: number;
+  /** Encoder settings per format: `{ jpeg: { mozjpeg: true }, webp: { lossless: true } }` (see `--effort`, `--lossless`, …). */
+  readonly encode?: EncodeSettings;
   /** Keep EXIF (textual tags) and write an sRGB profile; stripped by default. */
   readonly keepMetadata?: boolean;
   /** Output name template (default `{dir}/{name}.{ext}`, or `{dir}/{name}-{width}.{ext}` with widths). */
@@ -35,6 +38,8 @@ export interface RunOptions {
   readonly inPlace?: boolean;
   /** Follow symbolic links when walking directories and globs. */
   readonly followSymlinks?: boolean;
+  /** Globs of inputs to leave out (see `--ignore`): matched below each input folder and from `cwd`; without a slash, against file names. */
+  readonly ignore?: readonly string[];
   /** Folder relative inputs resolve against (default: `process.cwd()`). */
   readonly cwd?: string;
   /** Stops the run: no new input starts, in-flight ones are abandoned, no partial files stay. */

@@ -55,6 +55,9 @@ describe('npm pack', () => {
     const outside = files.filter((f) => !/^(dist\/(src|workers|cli)\/|README\.md$|package\.json$|client\.d\.ts$|LICENSE)/.test(f));
     expect(outside).toEqual([]);
     expect(files.filter((f) => /(^|\/)(test|bench|node_modules)\//.test(f))).toEqual([]);
+    // The licence ships; source maps do not (they would point at src/*.ts, which is not shipped).
+    expect(files).toContain('LICENSE');
+    expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
   });
 
   it('installs into a fresh project where `tilepipe` processes an image and `tilepipe/vite` makes a plugin', async () => {
