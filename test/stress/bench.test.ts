@@ -26,7 +26,7 @@ function runBench(args: string[]): Promise<{ code: number | null; stdout: string
 const positive = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v) && v > 0;
 
 describe('bench', () => {
-  it('--quick --json reports machine, three workloads with runs at 1..N workers, baselines, stages, and writes the chart', async () => {
+  it('--quick --json reports machine, five workloads with runs at 1..N workers, baselines, stages, and writes the chart', async () => {
     const results = mkdtempSync(path.join(os.tmpdir(), 'tilepipe-bench-test-'));
     const { code, stdout, stderr } = await runBench(['--quick', '--json', '--results', results]);
     expect(code, stderr).toBe(0);
@@ -39,7 +39,11 @@ describe('bench', () => {
 
     const N = report.settings.maxWorkers;
     expect(N).toBe(os.availableParallelism());
-    expect(report.workloads.map((w: { name: string }) => w.name)).toEqual(['batch', 'big', 'custom']);
+    expect(report.workloads.map((w: { name: string }) => w.name)).toEqual(['batch', 'big', 'custom', 'photos', 'photos-fast']);
+    // The command-line baselines run where their tools are installed (the bench says so when they are not).
+    const installed = (tool: string): boolean => ['/usr/bin', '/usr/local/bin', '/bin', '/opt/homebrew/bin'].some((d) => existsSync(path.join(d, tool)));
+    const tools = [...(installed('vips') ? ['vips-cli'] : []), ...(installed('mogrify') ? ['magick'] : [])];
+    if (tools.length < 2) expect(stderr).toMatch(/not installed \(apt-get install (libvips-tools|imagemagick)\): its row is skipped/);
     for (const w of report.workloads) {
       expect(w.runs.map((r: { workers: number }) => r.workers)).toEqual(Array.from({ length: N }, (_, i) => i + 1));
       for (const r of w.runs) {
@@ -52,7 +56,8 @@ describe('bench', () => {
       }
       expect(w.runs[0].speedup).toBe(1);
 
-      const expected = w.name === 'batch' ? ['main-thread', 'sharp-tuned', 'sharp-default', 'jimp'] : ['main-thread', 'sharp-tuned', 'sharp-default'];
+      const base = ['main-thread', 'sharp-tuned', 'sharp-default'];
+      const expected = w.name === 'batch' ? [...base, 'jimp'] : w.name === 'photos' ? [...base, 'sharp-like', ...tools] : base;
       expect(Object.keys(w.baselines).sort()).toEqual(expected.sort());
       for (const [name, b] of Object.entries<Record<string, number>>(w.baselines)) {
         expect(positive(b.medianMs), `${w.name} ${name}`).toBe(true);
