@@ -135,6 +135,7 @@ export class Reporter {
       this.#out(`${JSON.stringify(totals)}\n`);
     }
     if (this.#o.quiet) return;
+    for (const p of s.pruned ?? []) process.stderr.write(`${this.#o.dryRun ? 'would prune' : 'pruned'}: ${p} (its input is gone)\n`);
     const parts = this.#o.dryRun
       ? [`dry run: ${s.planned} to process`, `${s.skipped} up to date`, `${s.failed} failed`, 'nothing written']
       : [
@@ -142,6 +143,7 @@ export class Reporter {
           `${s.skipped} skipped`,
           s.failed ? paint(this.#o.color, 31, `${s.failed} failed`) : '0 failed',
           `${s.outputs} files written`,
+          ...(s.pruned ? [`${s.pruned.length} pruned`] : []),
           `${s.megapixels.toFixed(1)} MP`,
           `${(s.wallMs / 1000).toFixed(2)} s`,
           `${s.imagesPerSecond.toFixed(2)} images/s`,

@@ -130,6 +130,7 @@ export class Engine {
     return withImageSignal(this.timeout, signal, async (imageSignal) => {
       imageSignal?.throwIfAborted();
       const plan = splitOnLoad(stages);
+      if (plan.stages.some((st) => st.kind !== 'geometry')) this.#pool.warm(); // worker start-up overlaps read and decode
       const meta = await this.#probe(bytes, imageSignal);
       checkPlannedSizes(this.#limitInputPixels, orientedSize(meta), plan.onLoad, plan.stages);
       const decoded = await this.#decode(bytes, plan.onLoad, meta, imageSignal);
@@ -176,6 +177,7 @@ export class Engine {
       this.#times.readMs += performance.now() - t;
       imageSignal?.throwIfAborted();
       const plan = splitOnLoad(stages);
+      if (plan.stages.some((st) => st.kind !== 'geometry')) this.#pool.warm(); // worker start-up overlaps read and decode
       const meta = await this.#probe(bytes, imageSignal);
       const largest = checkPlannedSizes(this.#limitInputPixels, orientedSize(meta), plan.onLoad, plan.stages);
       const release = await this.#budget.acquire(imageBytes(largest, bytes.length), imageSignal);

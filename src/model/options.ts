@@ -73,6 +73,7 @@ export const OPTIONS = {
   name: { kind: 'string', scope: 'run', flag: '--name <template>', default: '{dir}/{name}.{ext}, or {dir}/{name}-{width}.{ext} with widths', doc: 'output name template: {dir} {name} {ext} {srcext} {width} {format} {hash}' },
   keepMetadata: { kind: 'boolean', scope: 'run', flag: '--keep-metadata', default: 'false', doc: 'keep EXIF (textual tags) and write an sRGB profile; stripped by default' },
   force: { kind: 'boolean', scope: 'run', flag: '-f, --force', default: 'false', doc: 'redo outputs that are up to date' },
+  prune: { kind: 'boolean', scope: 'run', flag: '--prune', default: 'false', doc: 'remove outputs whose input is gone, as the manifest records them; never a file it does not list, or one changed since it was written' },
   dryRun: { kind: 'boolean', scope: 'run', flag: '-n, --dry-run', default: 'false', doc: 'print what would be done; write nothing' },
   inPlace: { kind: 'boolean', scope: 'run', flag: '--in-place', default: 'false', doc: 'allow outputs to replace their inputs (atomically, via a temp file)' },
   ignore: { kind: 'strings', scope: 'run', flag: '--ignore <glob>', doc: 'leave out inputs matching this glob (below each input folder, or from the working folder; without a slash: file names), repeatable' },

@@ -15,6 +15,7 @@ import type { OutputCache } from './cache.js';
 import { Manifest } from './manifest.js';
 import { checkRunOptions, planRun } from './plan-run.js';
 import { executeRun } from './execute-run.js';
+import { pruneOutputs } from './prune.js';
 import { RunReport } from './run-report.js';
 import { pending, type PlannedInput, type RunOptions, type RunSummary } from './run-types.js';
 
@@ -53,6 +54,9 @@ export async function runFolder(engine: Engine, cache: OutputCache | undefined, 
   for (const { error, file } of unreadable) report.emit({ type: 'file', input: file.path, outputs: [], status: 'failed', error, ms: 0 });
 
   let manifestError: string | undefined;
+  const saveManifest = (): Promise<void> => manifest.save().catch((err: Error) => {
+    manifestError = `cannot write the manifest in ${outDir}: ${err.message}`;
+  });
   if (options.dryRun) {
     for (const item of todo) report.emit({ type: 'file', input: item.file.path, outputs: item.outputs.map(pending), status: 'planned', ms: 0 });
   } else if (todo.length > 0) {
@@ -62,12 +66,13 @@ export async function runFolder(engine: Engine, cache: OutputCache | undefined, 
     try {
       await executeRun({ engine, cache, report, ops: options.ops, outDir, signal }, todo);
     } finally {
-      await manifest.save().catch((err: Error) => {
-        manifestError = `cannot write the manifest in ${outDir}: ${err.message}`;
-      });
+      await saveManifest();
     }
   }
   if (report.firstError !== undefined) throw new Error(report.firstError);
+  // After the work, so an interrupted run prunes nothing; the dry run only lists.
+  const pruned = options.prune && !signal.aborted ? await pruneOutputs(manifest, outDir, Boolean(options.dryRun)) : undefined;
+  if (pruned !== undefined && !options.dryRun) await saveManifest();
 
   const wallMs = Math.round(performance.now() - start);
   const { ok, skipped, failed, planned: plannedCount } = report.counts;
@@ -83,6 +88,7 @@ export async function runFolder(engine: Engine, cache: OutputCache | undefined, 
     imagesPerSecond: wallMs > 0 ? Math.round((ok / wallMs) * 1e5) / 100 : 0,
     aborted: options.signal?.aborted ?? false,
     ...(manifestError ? { manifestError } : {}),
+    ...(pruned !== undefined ? { pruned } : {}),
     files: report.events,
   };
 }

@@ -30,6 +30,8 @@ export const JOURNAL_DIR = '.tilepipe-manifest.d';
 export interface ManifestEntry {
   readonly inputHash: string;
   readonly optionsKey: string;
+  /** The input, relative to the out-dir (so a moved project keeps it); `--prune` removes outputs whose input is gone. */
+  readonly input?: string;
 }
 
 /** What the manifest stores for one output: the check, and what was written. */
@@ -41,6 +43,8 @@ interface StoredEntry extends ManifestEntry {
   readonly mtimeMs?: number;
   /** When the entry was recorded (ms since the epoch): the latest wins when journals merge. */
   readonly at?: number;
+  /** A tombstone: the output was removed (`--prune`); kept so that an older entry in another journal cannot revive it. */
+  readonly removed?: boolean;
 }
 
 /** Size details of a written output. */
@@ -119,7 +123,18 @@ export class Manifest {
 
   /** Whether the manifest lists `file` as an output. */
   has(file: string): boolean {
-    return this.#entries.has(this.#key(file));
+    const entry = this.#entries.get(this.#key(file));
+    return entry !== undefined && !entry.removed;
+  }
+
+  /** Every output listed (absolute path) with what was recorded for it. */
+  outputs(): Array<{ readonly output: string; readonly entry: ManifestEntry & OutputSize }> {
+    return [...this.#entries].filter(([, e]) => !e.removed).map(([key, entry]) => ({ output: path.join(this.#dir, ...key.split('/')), entry }));
+  }
+
+  /** Records that `output` was removed (journaled as `record` is). */
+  forget(output: string): void {
+    this.#append(this.#key(output), { inputHash: '', optionsKey: '', removed: true, at: Date.now() });
   }
 
   /**
@@ -130,7 +145,7 @@ export class Manifest {
    */
   async upToDate(output: string, entry: ManifestEntry, ownInput = false): Promise<OutputSize | undefined> {
     const have = this.#entries.get(this.#key(output));
-    if (!have || have.optionsKey !== entry.optionsKey || (!ownInput && have.inputHash !== entry.inputHash)) return undefined;
+    if (!have || have.removed || have.optionsKey !== entry.optionsKey || (!ownInput && have.inputHash !== entry.inputHash)) return undefined;
     const s = await stat(output).catch(() => undefined);
     if (!s?.isFile() || have.bytes === undefined || have.mtimeMs === undefined) return undefined;
     if (s.size !== have.bytes || s.mtimeMs !== have.mtimeMs) return undefined;
@@ -144,8 +159,10 @@ export class Manifest {
    * with the file's size and modification time as the atomic write read them.
    */
   record(output: string, entry: ManifestEntry, size: OutputSize & { readonly bytes: number; readonly mtimeMs: number }): void {
-    const key = this.#key(output);
-    const stored: StoredEntry = { ...entry, ...size, at: Date.now() };
+    this.#append(this.#key(output), { ...entry, ...size, at: Date.now() });
+  }
+
+  #append(key: string, stored: StoredEntry): void {
     this.#entries.set(key, stored);
     try {
       if (this.#journalFd === undefined) {

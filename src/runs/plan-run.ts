@@ -96,7 +96,7 @@ export async function planRun(engine: Engine, options: RunOptions, outDir: strin
     }
     // Encoder settings join the key only when given, so manifests written without them stay valid.
     const optionsKey = keyOf({ ops: chainKey, outputs: outputs.map((o) => [o.format, o.quality, o.width, o.keepMetadata, ...(o.encoder ? [o.encoder] : [])]) });
-    planned.push({ file, hash, outputs, entry: { inputHash: hash, optionsKey }, keys: outputs.map((o) => outputKey(hash, chainKey, o)) });
+    planned.push({ file, hash, outputs, entry: { inputHash: hash, optionsKey, input: path.relative(outDir, file.path).split(path.sep).join('/') }, keys: outputs.map((o) => outputKey(hash, chainKey, o)) });
   }
   return { inputs: files.length, planned, unreadable };
 }

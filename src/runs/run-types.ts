@@ -38,6 +38,8 @@ export interface RunOptions {
   readonly inPlace?: boolean;
   /** Follow symbolic links when walking directories and globs. */
   readonly followSymlinks?: boolean;
+  /** Remove outputs whose input is gone, as the manifest records them (never a file it does not list, or one changed since written). */
+  readonly prune?: boolean;
   /** Globs of inputs to leave out (see `--ignore`): matched below each input folder and from `cwd`; without a slash, against file names. */
   readonly ignore?: readonly string[];
   /** Folder relative inputs resolve against (default: `process.cwd()`). */
@@ -91,6 +93,8 @@ export interface RunSummary {
   readonly aborted: boolean;
   /** Set if the manifest could not be written (outputs are fine; the next run redoes them). */
   readonly manifestError?: string;
+  /** With `prune`: the outputs removed because their input is gone (with `dryRun`: that would be). */
+  readonly pruned?: readonly string[];
   /** Every input's outcome, in completion order (for srcset / picture markup); only the failed ones with `keepFiles: false`. */
   readonly files: FileEvent[];
 }

@@ -62,6 +62,15 @@ export class TilePool {
     this.#options = options;
   }
 
+  /**
+   * Starts the worker threads now, if not yet started, so that their start-up
+   * (thread, module load, WebAssembly compile) overlaps the first image's read
+   * and decode instead of following it. Called once there is tile work.
+   */
+  warm(): void {
+    if (!this.#closed && !this.#piscina) this.#pool();
+  }
+
   /** Whether any worker thread has been started. */
   get started(): boolean {
     return this.#piscina !== undefined;
