@@ -7,6 +7,7 @@
  * loaded), then times it over the workload's files and prints one line
  * `@@result {RunResult JSON}` on stdout.
  */
+import type { ChainStep } from '../src/plan/chain.js';
 import { readFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -82,7 +83,7 @@ async function once(cfg: RunConfig, files: readonly string[], outDir: string, pi
     case 'tilepipe': {
       const results = await pipeline!.processFiles(
         files.map((input) => ({ input, outputs: [{ path: outPath(outDir, input, cfg.format), format: cfg.format }] })),
-        { ops: cfg.ops },
+        { ops: cfg.ops as readonly ChainStep[] }, // the workload's op strings, checked when the pipeline plans
       );
       const failed = results.find((r) => r.status !== 'ok');
       if (failed) throw new Error(failed.error);

@@ -12,7 +12,8 @@ export type { OpDefinition, OpKind, TileView, PointOp, NeighbourhoodOp, GlobalOp
 export { ValidationError, InputError, EncodeError, TimeoutError, TilepipeError } from './model/errors.js';
 export { inspectFile, type ImageInfo } from './io/inspect.js';
 export type { ParamSpec, ParamSchema, Params, NumberParam, EnumParam, BooleanParam, NumberListParam } from './model/param.js';
-export type { OpSpec, OpInstance } from './plan/chain.js';
+export type { OpSpec, OpInstance, ChainStep, OpParams, OpName, OpObject, OpString } from './plan/chain.js';
+export type { BuiltinOpParams } from './ops/op-params.js';
 export { parseOpString, formatOp } from './plan/chain.js';
 export { OpRegistry } from './plan/registry.js';
 export { formatFromPath } from './io/encode.js';

@@ -7,7 +7,7 @@
 import os from 'node:os';
 import { parseOptions } from './model/options.js';
 import { ValidationError } from './model/errors.js';
-import type { OpSpec, OpInstance } from './plan/chain.js';
+import type { ChainStep, OpInstance } from './plan/chain.js';
 import type { OpRegistry } from './plan/registry.js';
 import type { Stage } from './plan/plan.js';
 import { Engine } from './exec/engine.js';
@@ -115,7 +115,7 @@ export class Pipeline {
   }
 
   /** Validates a chain and splits it into stages; throws a ValidationError naming the bad op or parameter. */
-  plan(ops: readonly OpSpec[] = []): Promise<{ chain: OpInstance[]; stages: Stage[] }> {
+  plan(ops: readonly ChainStep[] = []): Promise<{ chain: OpInstance[]; stages: Stage[] }> {
     return this.#engine.plan(ops);
   }
 

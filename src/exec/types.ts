@@ -3,7 +3,7 @@
  * lifecycle events and time counters. Shared by the engine, the folder run
  * and the public facade.
  */
-import type { OpSpec } from '../plan/chain.js';
+import type { ChainStep } from '../plan/chain.js';
 import type { EncodedInfo } from '../io/encode.js';
 import type { OutputFormat } from '../model/options.js';
 import type { EncodeSettings, EncoderSettings } from '../model/encoder-options.js';
@@ -13,7 +13,7 @@ import type { CoordinatorTimes } from './coordinator.js';
 /** How to process one image. */
 export interface ProcessOptions {
   /** The chain, in order: `'blur:sigma=2'` strings or `{ op: 'blur', sigma: 2 }` objects. */
-  readonly ops?: readonly OpSpec[];
+  readonly ops?: readonly ChainStep[];
   /** Output format (for files: default from the output's extension). */
   readonly format?: OutputFormat;
   /** Encoder quality 1–100 (jpeg, webp, avif, tiff). */
@@ -71,7 +71,7 @@ export type PipelineEvent =
 
 /** Options of {@link Pipeline.processFiles}. */
 export interface BatchOptions {
-  readonly ops?: readonly OpSpec[];
+  readonly ops?: readonly ChainStep[];
   readonly signal?: AbortSignal;
   readonly onEvent?: (event: PipelineEvent) => void;
 }

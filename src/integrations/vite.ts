@@ -16,6 +16,7 @@
  * @packageDocumentation
  */
 import { createReadStream } from 'node:fs';
+import type { ChainStep } from '../plan/chain.js';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Plugin, ResolvedConfig } from 'vite';
@@ -185,7 +186,7 @@ export function tilepipe(options: TilepipeViteOptions = {}): Plugin {
       this.addWatchFile(req.file);
       const request = req;
       const make = (): Promise<OutputRecord[]> => getPipeline().variants(request.file, {
-        ops: request.ops,
+        ops: request.ops as readonly ChainStep[], // text from the query: the engine checks every step when it plans
         formats: [request.format],
         ...(request.widths ? { widths: request.widths } : {}),
         ...(request.quality !== undefined ? { quality: request.quality } : {}),

@@ -2,6 +2,7 @@
  * Operation chains: parsing `name:key=value,...` strings and `{ op, ...params }`
  * objects into validated operation instances.
  */
+import type { BuiltinOpParams } from '../ops/op-params.js';
 import type { OpDefinition } from '../model/op.js';
 import { validateParams } from '../model/param.js';
 import { ValidationError } from '../model/errors.js';
@@ -9,6 +10,25 @@ import type { OpRegistry } from './registry.js';
 
 /** One step of a chain as a user writes it: `'blur:sigma=2'` or `{ op: 'blur', sigma: 2 }`. */
 export type OpSpec = string | { readonly op: string; readonly [param: string]: unknown };
+
+/**
+ * Operations' parameters by name, for typed chains. The built-ins are listed
+ * (generated: ../ops/op-params.ts); a plugin adds its own by declaration
+ * merging: `declare module 'tilepipe' { interface OpParams { 'my-op': { strength?: number } } }`.
+ */
+export interface OpParams extends BuiltinOpParams {}
+
+/** The name of an operation known to the types. */
+export type OpName = keyof OpParams & string;
+
+/** An op as an object, `{ op: 'blur', sigma: 2 }`: a misspelt op or parameter, or a wrong value type, is a compile error. */
+export type OpObject = { [K in OpName]: { readonly op: K } & Readonly<OpParams[K]> }[OpName];
+
+/** An op as a string, `'blur'` or `'blur:sigma=2'`: the name is checked when compiling, the parameters when run. */
+export type OpString = OpName | `${OpName}:${string}`;
+
+/** One step of a chain as the library's options take it (every step is validated again when run). */
+export type ChainStep = OpString | OpObject;
 
 /** A validated chain step: the operation and its full parameter set (defaults applied). */
 export interface OpInstance {

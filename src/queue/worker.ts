@@ -9,6 +9,7 @@
  * same bytes atomically, after sweeping the dead process's temp files. A bad
  * image fails its job once (UnrecoverableError): it is not retried.
  */
+import type { ChainStep } from '../plan/chain.js';
 import os from 'node:os';
 import path from 'node:path';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
@@ -90,7 +91,7 @@ export async function createWorker(options: WorkerOptions = {}): Promise<QueueWo
     if (job.attemptsStarted > 1 || job.stalledCounter > 0) {
       for (const dir of new Set(data.outputs.map((o) => path.dirname(o.path)))) await removeStaleTemps(dir);
     }
-    const [result] = await engine.processFiles([{ input: data.input, outputs: data.outputs.map((o) => ({ ...o, within: data.outDir })) }], { ops: data.ops });
+    const [result] = await engine.processFiles([{ input: data.input, outputs: data.outputs.map((o) => ({ ...o, within: data.outDir })) }], { ops: data.ops as readonly ChainStep[] }); // text from the job: the engine checks every step when it plans
     if (result.status !== 'ok') throw new UnrecoverableError(result.error ?? `${data.input}: failed`);
     for (const o of result.outputs) manifest.record(o.path, data.entry, { width: o.width, height: o.height, bytes: o.bytes, mtimeMs: o.mtimeMs });
     return { status: 'ok', outputs: result.outputs, ...(result.warning ? { warning: result.warning } : {}) };

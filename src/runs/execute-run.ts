@@ -6,7 +6,7 @@
  */
 import { copyFile } from 'node:fs/promises';
 import { writeAtomic } from '../io/atomic-write.js';
-import type { OpSpec } from '../plan/chain.js';
+import type { ChainStep } from '../plan/chain.js';
 import type { Engine } from '../exec/engine.js';
 import type { OutputCache } from './cache.js';
 import type { RunReport } from './run-report.js';
@@ -17,7 +17,7 @@ export interface ExecuteContext {
   readonly engine: Engine;
   readonly cache: OutputCache | undefined;
   readonly report: RunReport;
-  readonly ops: readonly OpSpec[] | undefined;
+  readonly ops: readonly ChainStep[] | undefined;
   readonly outDir: string;
   readonly signal: AbortSignal;
 }

@@ -3,7 +3,7 @@
  * summary; and the plan of one input that the run's phases pass along.
  */
 import type { EncodeSettings } from '../model/encoder-options.js';
-import type { OpSpec } from '../plan/chain.js';
+import type { ChainStep } from '../plan/chain.js';
 import type { OutputFormat } from '../model/options.js';
 import type { OutputSpec } from '../exec/types.js';
 import type { InputFile } from './expand-inputs.js';
@@ -17,7 +17,7 @@ export interface RunOptions {
   /** Where outputs go; the tree below each input's base is mirrored. */
   readonly outDir: string;
   /** The chain applied to every input. */
-  readonly ops?: readonly OpSpec[];
+  readonly ops?: readonly ChainStep[];
   /** Output formats (default: the input's format where tilepipe writes it, else png). */
   readonly formats?: readonly OutputFormat[];
   /** Width variants: every width × format is written. */

@@ -3,7 +3,7 @@
  * input processed by a chain, stored in the output cache and returned with
  * their dimensions. Identical requests in flight share one piece of work.
  */
-import { formatOp, type OpSpec } from '../plan/chain.js';
+import { formatOp, type ChainStep } from '../plan/chain.js';
 import { outputKey, type OutputCache, type OutputRecord } from './cache.js';
 import { hashFile } from './hash.js';
 import { parseOption, type OutputFormat } from '../model/options.js';
@@ -11,7 +11,7 @@ import type { Engine } from '../exec/engine.js';
 
 /** What to make of one input. */
 export interface VariantOptions {
-  readonly ops?: readonly OpSpec[];
+  readonly ops?: readonly ChainStep[];
   /** Output formats (default: webp). */
   readonly formats?: readonly OutputFormat[];
   /** Width variants (default: the processed image's own width). */
