@@ -56,6 +56,7 @@ export interface RunSettings {
   readonly json: boolean;
   readonly quiet: boolean;
   readonly color: boolean;
+  readonly watch: boolean;
 }
 
 /**
@@ -77,12 +78,13 @@ export function toRunSettings(s: RawSettings): RunSettings {
   const how = { text: true, cli: true };
   const pipeline = parseOptions<PipelineOptions>('pipeline', s, how);
   const run = runOptionsOf(s);
-  const cli = parseOptions<{ json: boolean; quiet: boolean }>('cli', s, how);
+  const cli = parseOptions<{ json: boolean; quiet: boolean; watch: boolean }>('cli', s, how);
   return {
     pipeline: { ...pipeline, cacheDir: pipeline.cacheDir ?? false },
     run: { ...run, inputs: s.inputs, outDir: run.outDir! },
     json: Boolean(cli.json),
     quiet: Boolean(cli.quiet),
+    watch: Boolean(cli.watch),
     color: s.color !== false,
   };
 }

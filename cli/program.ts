@@ -12,6 +12,7 @@ import { addSchemaFlags, collect, givenFlags, toRunSettings } from './flags.js';
 import { addQueueCommands } from './queue-commands.js';
 import { addInfoCommand } from './info-command.js';
 import { runStdio, usesStdio } from './stdio.js';
+import { watchInputs } from './watch.js';
 import { OpRegistry } from '../src/plan/registry.js';
 import { abandonedWork } from '../src/exec/deadline.js';
 import { loadPlugins } from '../src/plan/registry.js';
@@ -78,18 +79,30 @@ async function runCommand(program: Command, inputs: string[]): Promise<number> {
   try {
     pipeline = createPipeline(o.pipeline);
     await pipeline.registry(); // plugin load errors are usage errors, before any file
-    const summary = await pipeline.run({
-      ...o.run,
-      keepFiles: false, // outcomes go out as they happen (onProgress); a 100,000-file run need not keep them all
-      signal: controller.signal,
-      onPlan: (p) => reporter.plan(p.inputs),
-      onProgress: (e) => reporter.file(e),
-    });
-    if (signalCode === EXIT_PIPE_CLOSED) return signalCode;
-    reporter.summary(summary);
-    if (summary.manifestError) process.stderr.write(`tilepipe: ${summary.manifestError}\n`);
-    if (signalCode) return signalCode;
-    return summary.failed > 0 || summary.manifestError ? 1 : 0;
+    const p = pipeline;
+    const runOnce = async (): Promise<number> => {
+      const summary = await p.run({
+        ...o.run,
+        keepFiles: false, // outcomes go out as they happen (onProgress); a 100,000-file run need not keep them all
+        signal: controller.signal,
+        onPlan: (plan) => reporter.plan(plan.inputs),
+        onProgress: (e) => reporter.file(e),
+      });
+      if (signalCode === EXIT_PIPE_CLOSED) return signalCode;
+      reporter.summary(summary);
+      if (summary.manifestError) process.stderr.write(`tilepipe: ${summary.manifestError}\n`);
+      return summary.failed > 0 || summary.manifestError ? 1 : 0;
+    };
+    const code = await runOnce();
+    if (o.watch && !signalCode) {
+      if (!o.quiet) process.stderr.write('tilepipe: watching the inputs; Ctrl-C to stop\n');
+      await watchInputs({
+        inputs: o.run.inputs, cwd: process.cwd(), outDir: o.run.outDir, signal: controller.signal,
+        rerun: async () => void (await runOnce()),
+        onError: (message) => process.stderr.write(`tilepipe: ${message}\n`),
+      });
+    }
+    return signalCode || code;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -90,6 +90,7 @@ export const OPTIONS = {
   parallelPngMinPixels: { kind: 'integer', min: 1, max: Number.MAX_SAFE_INTEGER, orFalse: true, scope: 'pipeline', default: '16000000 with 4 or more workers, else false', doc: 'PNG outputs of at least this many pixels are deflated in bands on the workers' },
   config: { kind: 'string', scope: 'cli', flag: '-c, --config <file>', default: 'tilepipe.config.mjs, .js or .json, or the "tilepipe" key of package.json, in the working folder', doc: 'settings file (.json, .mjs or .js): the options below in camelCase; flags override it' },
   json: { kind: 'boolean', scope: 'cli', flag: '--json', default: 'false', doc: 'NDJSON events on stdout: one per input, then a summary' },
+  watch: { kind: 'boolean', scope: 'cli', flag: '--watch', default: 'false', doc: 'after the run, watch the inputs and process what is added or changed (with --prune, also remove outputs of deleted inputs); Ctrl-C stops (exit 130)' },
   quiet: { kind: 'boolean', scope: 'cli', flag: '--quiet', default: 'false', doc: 'no progress and no summary (errors still go to stderr)' },
 } as const satisfies Record<string, OptionSpec>;
 

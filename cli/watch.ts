@@ -1,0 +1,70 @@
+/**
+ * `--watch`: after the first run, watch the inputs (chokidar) and run again
+ * when files are added, changed or removed. Each rerun goes through the same
+ * manifest and cache, so only what changed is processed; removed inputs lose
+ * their outputs only with `--prune`. A failing file or rerun is reported and
+ * the watch goes on; it ends when `signal` aborts (Ctrl-C).
+ */
+import path from 'node:path';
+import { watch } from 'chokidar';
+import fg from 'fast-glob';
+
+/** How long the watcher waits after the last change before it runs again (ms). */
+const SETTLE_MS = 300;
+
+/** The folders or files to watch for `inputs`: each input itself, or a glob's static base. */
+export function watchRoots(inputs: readonly string[], cwd: string): string[] {
+  return inputs.map((input) => {
+    if (!fg.isDynamicPattern(input)) return path.resolve(cwd, input);
+    const base = fg.generateTasks([input])[0]?.base ?? '.';
+    return path.resolve(cwd, base === '' ? '.' : base);
+  });
+}
+
+/** Watches until `signal` aborts; calls `rerun` once the inputs have settled after each burst of changes. */
+export async function watchInputs(options: {
+  readonly inputs: readonly string[];
+  readonly cwd: string;
+  /** Never watched: the out-dir (outputs and manifest). */
+  readonly outDir: string;
+  readonly signal: AbortSignal;
+  readonly rerun: () => Promise<void>;
+  readonly onError: (message: string) => void;
+}): Promise<void> {
+  const { signal } = options;
+  const outDir = path.resolve(options.cwd, options.outDir);
+  const watcher = watch(watchRoots(options.inputs, options.cwd), {
+    ignoreInitial: true,
+    ignored: (p: string) => p === outDir || p.startsWith(`${outDir}${path.sep}`) || /\.tilepipe-|\.tmp$/.test(path.basename(p)),
+    awaitWriteFinish: { stabilityThreshold: 150, pollInterval: 50 },
+  });
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let again = false;
+  const runNow = async (): Promise<void> => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = options.rerun().catch((err: unknown) => options.onError(err instanceof Error ? err.message : String(err)));
+    await running;
+    running = undefined;
+    if (again && !signal.aborted) {
+      again = false;
+      await runNow();
+    }
+  };
+  const changed = (): void => {
+    clearTimeout(timer);
+    timer = setTimeout(() => void runNow(), SETTLE_MS);
+  };
+  watcher.on('add', changed).on('change', changed).on('unlink', changed);
+  watcher.on('error', (err: unknown) => options.onError(`watching: ${err instanceof Error ? err.message : String(err)}`));
+  await new Promise<void>((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  clearTimeout(timer);
+  await watcher.close();
+  await running;
+}
