@@ -3,6 +3,7 @@
  * the chain (`op`, repeatable), `format`, `widths`, `quality` and `as`. The
  * values go through the option schema, as the CLI's and the library's do.
  */
+import { ENCODER_OPTIONS, parseEncoderSettings, type EncoderSettings } from '../model/encoder-options.js';
 import { parseFormat, parseOption, type OutputFormat } from '../model/options.js';
 import { ValidationError } from '../model/errors.js';
 
@@ -18,6 +19,8 @@ export interface TilepipeRequest {
   readonly widths?: number[];
   /** Encoder quality 1–100 (`quality=`). */
   readonly quality?: number;
+  /** The format's encoder settings (`effort=6`, `lossless`, `progressive`, … by their library names). */
+  readonly encoder?: EncoderSettings;
   /** What the module's default export is: a URL, a srcset string, or a {@link TilepipeImageMeta}. */
   readonly as: 'url' | 'srcset' | 'meta';
 }
@@ -27,7 +30,7 @@ export const QUERY_MARKER = 'tilepipe';
 
 /** Query parameters Vite itself adds to module ids; ignored. */
 const VITE_PARAMS = new Set(['import', 't', 'v', 'used', 'url', 'direct']);
-const KNOWN_PARAMS = new Set([QUERY_MARKER, 'op', 'format', 'widths', 'quality', 'as']);
+const KNOWN_PARAMS = new Set([QUERY_MARKER, 'op', 'format', 'widths', 'quality', 'as', ...ENCODER_OPTIONS]);
 const AS_VALUES = ['url', 'srcset', 'meta'] as const;
 
 /**
@@ -44,10 +47,10 @@ export function parseTilepipeId(id: string): TilepipeRequest | undefined {
   const file = id.slice(0, q);
   for (const key of new Set(params.keys())) {
     if (!KNOWN_PARAMS.has(key) && !VITE_PARAMS.has(key)) {
-      throw new ValidationError(`unknown query parameter "${key}"; valid: op, format, widths, quality, as`);
+      throw new ValidationError(`unknown query parameter "${key}"; valid: op, format, widths, quality, as, ${ENCODER_OPTIONS.join(', ')}`);
     }
   }
-  for (const key of ['format', 'widths', 'quality', 'as']) {
+  for (const key of ['format', 'widths', 'quality', 'as', ...ENCODER_OPTIONS]) {
     if (params.getAll(key).length > 1) throw new ValidationError(`"${key}" may be given once`);
   }
   const ops = params.getAll('op');
@@ -60,10 +63,13 @@ export function parseTilepipeId(id: string): TilepipeRequest | undefined {
   const widths = w === null ? undefined : (parseOption('widths', w, { text: true }) as number[]);
   const qs = params.get('quality');
   const quality = qs === null ? undefined : (parseOption('quality', qs.trim(), { text: true }) as number);
+  // Encoder settings by their library names; a bare `&lossless` means true.
+  const given = Object.fromEntries(ENCODER_OPTIONS.filter((n) => params.has(n)).map((n) => [n, params.get(n) === '' ? 'true' : params.get(n)]));
+  const encoder = Object.keys(given).length > 0 ? parseEncoderSettings(format, given, false, true) : undefined;
   const as = params.get('as') ?? 'url';
   if (!(AS_VALUES as readonly string[]).includes(as)) throw new ValidationError(`as must be one of ${AS_VALUES.join(', ')}, got "${as}"`);
   if (as === 'url' && widths && widths.length > 1) {
     throw new ValidationError(`${widths.length} widths make more than one URL: add &as=srcset or &as=meta`);
   }
-  return { file, ops, format, ...(widths ? { widths } : {}), ...(quality !== undefined ? { quality } : {}), as: as as TilepipeRequest['as'] };
+  return { file, ops, format, ...(widths ? { widths } : {}), ...(quality !== undefined ? { quality } : {}), ...(encoder ? { encoder } : {}), as: as as TilepipeRequest['as'] };
 }

@@ -190,6 +190,7 @@ export function tilepipe(options: TilepipeViteOptions = {}): Plugin {
         formats: [request.format],
         ...(request.widths ? { widths: request.widths } : {}),
         ...(request.quality !== undefined ? { quality: request.quality } : {}),
+        ...(request.encoder ? { encode: { [request.format]: request.encoder } } : {}),
       });
       let records: OutputRecord[];
       try {

@@ -27,10 +27,8 @@ export type EncodeSettings = { readonly [F in OutputFormat]?: EncoderSettings };
 /** The encoder options, by name. */
 export const ENCODER_OPTIONS = (Object.keys(OPTIONS) as OptionName[]).filter((n) => (OPTIONS[n] as OptionSpec).scope === 'encode');
 
-const how = (cli: boolean) => ({ text: cli, cli });
-
 /** Checks one format's settings: an unknown name, an option that does not apply to the format, or a value out of its range there is an error naming both. */
-export function parseEncoderSettings(format: OutputFormat, raw: unknown, cli = false): EncoderSettings {
+export function parseEncoderSettings(format: OutputFormat, raw: unknown, cli = false, text = cli): EncoderSettings {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ValidationError(`encode.${format} must be an object of encoder settings, got ${JSON.stringify(raw)}`);
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
@@ -41,7 +39,7 @@ export function parseEncoderSettings(format: OutputFormat, raw: unknown, cli = f
     const label = optionLabel(name, cli);
     const here = spec.formats?.[format];
     if (!here) throw new ValidationError(`${label} does not apply to ${format} (it applies to ${Object.keys(spec.formats ?? {}).join(', ')})`);
-    const v = parseOption(name, value, how(cli));
+    const v = parseOption(name, value, { text, cli });
     if (typeof v === 'number' && here.min !== undefined && (v < here.min || v > here.max!)) {
       throw new ValidationError(`${label} must be an integer in [${here.min}, ${here.max}] for ${format}, got ${JSON.stringify(value)}`);
     }

@@ -7,6 +7,7 @@ import { formatOp, type ChainStep } from '../plan/chain.js';
 import { outputKey, type OutputCache, type OutputRecord } from './cache.js';
 import { hashFile } from './hash.js';
 import { parseOption, type OutputFormat } from '../model/options.js';
+import { parseEncode, type EncodeSettings } from '../model/encoder-options.js';
 import type { Engine } from '../exec/engine.js';
 
 /** What to make of one input. */
@@ -17,6 +18,8 @@ export interface VariantOptions {
   /** Width variants (default: the processed image's own width). */
   readonly widths?: readonly number[];
   readonly quality?: number;
+  /** Encoder settings per format (see `encode` in the options). */
+  readonly encode?: EncodeSettings;
   readonly keepMetadata?: boolean;
   readonly signal?: AbortSignal;
 }
@@ -32,10 +35,11 @@ export async function cachedVariants(
   const formats = (options.formats === undefined ? ['webp'] : parseOption('formats', options.formats)) as OutputFormat[];
   const widths = (options.widths === undefined ? [undefined] : parseOption('widths', options.widths)) as Array<number | undefined>;
   if (options.quality !== undefined) parseOption('quality', options.quality);
+  const encode = options.encode === undefined ? undefined : parseEncode(options.encode);
   const { chain } = await engine.plan(options.ops);
   const chainKey = chain.map(formatOp);
   const hash = await hashFile(file);
-  const specs = widths.flatMap((width) => formats.map((format) => ({ format, width, quality: options.quality, keepMetadata: options.keepMetadata })));
+  const specs = widths.flatMap((width) => formats.map((format) => ({ format, width, quality: options.quality, keepMetadata: options.keepMetadata, ...(encode?.[format] ? { encoder: encode[format] } : {}) })));
   const keys = specs.map((s) => outputKey(hash, chainKey, s));
   const flightKey = keys.join('/');
   const running = inFlight.get(flightKey);

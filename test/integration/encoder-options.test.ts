@@ -9,6 +9,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { ndjson, tempDir, tilepipe, writeJpeg } from './cli-helpers.js';
 import { ValidationError, createPipeline } from '../../dist/src/index.js';
+import { parseTilepipeId } from '../../dist/src/integrations/query.js';
 
 describe('encoder options', () => {
   it('--format webp --lossless: the decoded WebP equals the processed raster exactly (lossy does not)', async () => {
@@ -73,5 +74,23 @@ describe('encoder options', () => {
     expect(ndjson(again.stdout).summary.ok).toBe(1);
     const redone = await sharp(path.join(root, 'out', 'a.jpg')).metadata();
     expect([redone.isProgressive, redone.chromaSubsampling]).toEqual([true, '4:2:0']);
+  });
+
+  it('the ?tilepipe query takes the format\'s encoder settings by name, checked like the flags; variants() applies them', async () => {
+    expect(parseTilepipeId('/a.jpg?tilepipe&format=webp&lossless&effort=6')).toMatchObject({ format: 'webp', encoder: { effort: 6, lossless: true } });
+    expect(() => parseTilepipeId('/a.jpg?tilepipe&format=jpeg&lossless')).toThrow('lossless does not apply to jpeg (it applies to webp, avif)');
+    expect(() => parseTilepipeId('/a.jpg?tilepipe&format=webp&effort=9')).toThrow('effort must be an integer in [0, 6] for webp');
+    const root = tempDir('tilepipe-encoder-variants-');
+    await writeJpeg(path.join(root, 'a.jpg'), 40, 30, 4);
+    const p = createPipeline({ workers: 1, cacheDir: path.join(root, 'cache') });
+    try {
+      const raster = await sharp(await p.processBuffer(readFileSync(path.join(root, 'a.jpg')), { format: 'png' })).raw().toBuffer();
+      const [lossless] = await p.variants(path.join(root, 'a.jpg'), { formats: ['webp'], encode: { webp: { lossless: true } } });
+      const [lossy] = await p.variants(path.join(root, 'a.jpg'), { formats: ['webp'] });
+      expect(lossless.path).not.toBe(lossy.path); // the settings are part of the cache key
+      expect((await sharp(lossless.path).removeAlpha().raw().toBuffer()).equals(raster)).toBe(true);
+    } finally {
+      await p.close();
+    }
   });
 });
