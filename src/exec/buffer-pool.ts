@@ -12,8 +12,9 @@ export class BufferPool {
   readonly #free: ArrayBuffer[] = [];
   readonly #maxBuffers: number;
   readonly #maxBytes: number;
+  #keptBytes = 0;
 
-  /** Keeps at most `maxBuffers` buffers, each at most `maxBytes` long. */
+  /** Keeps at most `maxBuffers` buffers, and at most `maxBytes` bytes in all (so a buffer larger than that is never kept). */
   constructor(maxBuffers: number, maxBytes: number) {
     this.#maxBuffers = maxBuffers;
     this.#maxBytes = maxBytes;
@@ -26,7 +27,10 @@ export class BufferPool {
       const len = this.#free[i].byteLength;
       if (len >= bytes && len <= 2 * bytes && (best < 0 || len < this.#free[best].byteLength)) best = i;
     }
-    return best < 0 ? undefined : this.#free.splice(best, 1)[0];
+    if (best < 0) return undefined;
+    const [kept] = this.#free.splice(best, 1);
+    this.#keptBytes -= kept.byteLength;
+    return kept;
   }
 
   /** `bytes` bytes (contents undefined): a view of a kept buffer, or of a fresh one. */
@@ -35,10 +39,13 @@ export class BufferPool {
     return kept ? new Uint8Array(kept, 0, bytes) : new Uint8Array(bytes);
   }
 
-  /** Keeps `buffer` for reuse, unless it is detached, too large, or the pool is full. */
+  /** Keeps `buffer` for reuse (dropping the oldest kept ones to stay within the bounds), unless it is detached or too large. */
   give(buffer: ArrayBuffer | undefined): void {
     if (!buffer || buffer.byteLength === 0 || buffer.byteLength > this.#maxBytes) return;
-    if (this.#free.length >= this.#maxBuffers) this.#free.shift();
+    while (this.#free.length > 0 && (this.#free.length >= this.#maxBuffers || this.#keptBytes + buffer.byteLength > this.#maxBytes)) {
+      this.#keptBytes -= this.#free.shift()!.byteLength;
+    }
     this.#free.push(buffer);
+    this.#keptBytes += buffer.byteLength;
   }
 }

@@ -76,3 +76,28 @@ describe('transfer, not clone', () => {
     expect(Buffer.from(tiled.data).equals(Buffer.from(untiled.data))).toBe(true);
   });
 });
+
+describe('BufferPool (spent tile buffers)', () => {
+  it('hands back a kept buffer of the size asked for up to twice it, and never keeps more than its bounds', async () => {
+    const { BufferPool } = await import('../../dist/src/exec/buffer-pool.js');
+    const pool = new BufferPool(3, 1000);
+    const a = new ArrayBuffer(400);
+    pool.give(a);
+    expect(pool.takeKept(500)).toBeUndefined(); // too small
+    expect(pool.takeKept(150)).toBeUndefined(); // more than twice the size asked for
+    expect(pool.takeKept(300)).toBe(a);
+    expect(pool.takeKept(300)).toBeUndefined(); // taken: no longer kept
+    // The byte bound drops the oldest: 400 + 400 + 400 > 1000.
+    const [b, c, d] = [new ArrayBuffer(400), new ArrayBuffer(400), new ArrayBuffer(400)];
+    pool.give(b);
+    pool.give(c);
+    pool.give(d);
+    expect([pool.takeKept(400), pool.takeKept(400), pool.takeKept(400)]).toEqual([c, d, undefined]);
+    pool.give(new ArrayBuffer(1001)); // larger than the bound: not kept
+    expect(pool.takeKept(1001)).toBeUndefined();
+    // A view of exactly the size asked for, over a kept buffer or a fresh one.
+    pool.give(new ArrayBuffer(600));
+    expect(pool.take(500).byteLength).toBe(500);
+    expect(pool.take(500).buffer.byteLength).toBe(500);
+  });
+});
