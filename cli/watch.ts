@@ -8,6 +8,7 @@
 import path from 'node:path';
 import { watch } from 'chokidar';
 import fg from 'fast-glob';
+import { globBase } from '../src/runs/expand-inputs.js';
 
 /** How long the watcher waits after the last change before it runs again (ms). */
 const SETTLE_MS = 300;
@@ -15,9 +16,7 @@ const SETTLE_MS = 300;
 /** The folders or files to watch for `inputs`: each input itself, or a glob's static base. */
 export function watchRoots(inputs: readonly string[], cwd: string): string[] {
   return inputs.map((input) => {
-    if (!fg.isDynamicPattern(input)) return path.resolve(cwd, input);
-    const base = fg.generateTasks([input])[0]?.base ?? '.';
-    return path.resolve(cwd, base === '' ? '.' : base);
+    return path.resolve(cwd, fg.isDynamicPattern(input) ? globBase(input) : input);
   });
 }
 

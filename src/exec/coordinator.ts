@@ -97,7 +97,7 @@ export class Coordinator {
       const t1 = performance.now();
       for (const [index, core] of pending) {
         if (all || readers[index] < next) {
-          pasteRegion(out, width, tiles[index].core, core, raster.channels);
+          pasteRegion(out, width, tiles[index].core, core, channels);
           pending.delete(index);
           this.#buffers.give(core.buffer as ArrayBuffer);
         }
@@ -151,6 +151,6 @@ export class Coordinator {
       for (let i = 1; i < partials.length; i++) total = def.merge(total, partials[i]);
       nextApplied = def.finish(total, stage.reduce.params as never);
     }
-    return { raster: { data: out, width, height, channels: raster.channels, hasAlpha: raster.hasAlpha }, applied: nextApplied };
+    return { raster: { data: out, width, height, channels, hasAlpha: raster.hasAlpha }, applied: nextApplied };
   }
 }

@@ -54,6 +54,12 @@ export interface ExpandOptions {
 const IMAGE_RE = new RegExp(`\\.(${IMAGE_EXTENSIONS.join('|')})$`, 'i');
 const UNSUPPORTED_RE = new RegExp(`\\.(${UNSUPPORTED_IMAGE_EXTENSIONS.join('|')})$`, 'i');
 
+/** A glob's static folder (`photos/2024` of `photos/2024/**\/*.jpg`), relative; '' when the glob starts with a pattern. */
+export function globBase(glob: string): string {
+  const base = fg.generateTasks([glob])[0]?.base;
+  return base && base !== '.' ? base : '';
+}
+
 /** Whether a file name has an image extension a directory walk picks up. */
 export function isImageName(name: string): boolean {
   return IMAGE_RE.test(name);
@@ -168,8 +174,7 @@ export async function expandInputs(inputs: readonly string[], options: ExpandOpt
       const problem = problemOf(abs, info);
       found = [{ path: abs, relative: path.basename(abs), ...(problem ? { problem } : {}) }];
     } else if (fg.isDynamicPattern(input)) {
-      const task = fg.generateTasks([input])[0];
-      const baseRel = task?.base && task.base !== '.' ? task.base : '';
+      const baseRel = globBase(input);
       const base = path.resolve(cwd, baseRel);
       const rest = baseRel ? input.slice(baseRel.length).replace(/^\/+/, '') : input.replace(/^\.\//, '');
       const isMatch = picomatch(rest, { dot: false });
