@@ -196,7 +196,7 @@ export class Engine {
             throw classify(err, EncodeError);
           });
           this.#times.encodeMs += performance.now() - t;
-          written.push({ ...info, path: out.path });
+          written.push(info); // info.path: out.path, or named after its bytes ({contenthash})
         }
         this.#times.images++;
         const warning = decoded.pages > 1 ? `${job.input}: ${decoded.pages} frames/pages; only the first was processed` : undefined;

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { withDeadline } from '../exec/deadline.js';
 import { HOST_TAG, leftByDeadProcess } from './process-alive.js';
+import { finalPath, shownPath } from './content-hash.js';
 
 export { HOST_TAG } from './process-alive.js';
 
@@ -34,7 +35,7 @@ export async function removeStaleTemps(dir: string): Promise<number> {
 /** The temp-file name used while writing `target`: hidden, unique, in the same folder, naming this host and process. */
 export function tempPathFor(target: string): string {
   const dir = path.dirname(target);
-  return path.join(dir, `.${path.basename(target)}.tilepipe-tmp-${HOST_TAG}-${process.pid}-${randomBytes(4).toString('hex')}`);
+  return path.join(dir, `.${shownPath(path.basename(target))}.tilepipe-tmp-${HOST_TAG}-${process.pid}-${randomBytes(4).toString('hex')}`);
 }
 
 /** Options of {@link writeAtomic}. */
@@ -79,6 +80,8 @@ export interface AtomicWrite<T> {
   readonly value: T;
   readonly size: number;
   readonly mtimeMs: number;
+  /** Where the file now is: `target`, or with a `{contenthash}` marker, `target` named after the bytes (content-hash.ts). */
+  readonly path: string;
 }
 
 /**
@@ -87,7 +90,8 @@ export interface AtomicWrite<T> {
  * a writer still running is abandoned and its temp file removed once it
  * ends). The size and mtime are those of the file renamed into place, read
  * before the rename, so they describe this write even if another process
- * replaces `target` right after.
+ * replaces `target` right after. A target whose file name carries the
+ * content-hash marker is renamed to its content hash instead.
  */
 export async function writeAtomic<T>(target: string, write: (tmp: string) => Promise<T>, options: WriteOptions = {}): Promise<AtomicWrite<T>> {
   const { signal, within } = options;
@@ -104,8 +108,10 @@ export async function writeAtomic<T>(target: string, write: (tmp: string) => Pro
     const value = await withDeadline(work, signal, 'writing');
     signal?.throwIfAborted();
     const s = await stat(tmp);
-    await rename(tmp, target);
-    return { value, size: s.size, mtimeMs: s.mtimeMs };
+    const final = await finalPath(target, tmp);
+    signal?.throwIfAborted();
+    await rename(tmp, final);
+    return { value, size: s.size, mtimeMs: s.mtimeMs, path: final };
   } catch (err) {
     await removeTmp();
     work?.then(removeTmp, removeTmp); // an abandoned writer may create the file after this

@@ -101,13 +101,13 @@ export interface ParallelEncode {
  */
 export async function encodeToFile(
   raster: Raster, target: string, options: EncodeOptions, write: WriteOptions = {}, parallel?: ParallelEncode,
-): Promise<EncodedInfo & { readonly mtimeMs: number }> {
+): Promise<EncodedInfo & { readonly mtimeMs: number; readonly path: string }> {
   const banded = parallel !== undefined && options.format === 'png' && !options.metadata && !options.encoder &&
     (!options.width || options.width >= raster.width) && raster.width * raster.height >= parallel.minPixels;
   if (banded) {
-    const { value: bytes, mtimeMs } = await writeAtomic(target, (tmp) => writePngParallel(raster, tmp, { run: parallel.run, window: parallel.window, signal: write.signal }), write);
-    return { format: 'png', width: raster.width, height: raster.height, bytes, mtimeMs };
+    const { value: bytes, mtimeMs, path: written } = await writeAtomic(target, (tmp) => writePngParallel(raster, tmp, { run: parallel.run, window: parallel.window, signal: write.signal }), write);
+    return { format: 'png', width: raster.width, height: raster.height, bytes, mtimeMs, path: written };
   }
-  const { value: info, mtimeMs } = await writeAtomic(target, (tmp) => encoder(raster, options).toFile(tmp), write);
-  return { format: options.format, width: info.width, height: info.height, bytes: info.size, mtimeMs };
+  const { value: info, mtimeMs, path: written } = await writeAtomic(target, (tmp) => encoder(raster, options).toFile(tmp), write);
+  return { format: options.format, width: info.width, height: info.height, bytes: info.size, mtimeMs, path: written };
 }

@@ -70,7 +70,7 @@ export const OPTIONS = {
   palette: { kind: 'boolean', scope: 'encode', flag: '--palette', formats: { png: {} }, default: 'false', doc: 'quantise to a palette of up to 256 colours (png; gif always is one)' },
   compressionLevel: { kind: 'integer', min: 0, max: 9, scope: 'encode', flag: '--compression-level <n>', formats: { png: {} }, default: '6', doc: 'zlib compression level (png)' },
   bitDepth: { kind: 'choice', values: ['1', '2', '4', '8', '10', '12'], scope: 'encode', flag: '--bit-depth <n>', formats: { avif: { values: ['8', '10', '12'] }, tiff: { values: ['1', '2', '4', '8'] } }, default: '8', doc: 'bits per sample: avif 8, 10 or 12; tiff 1, 2, 4 or 8' },
-  name: { kind: 'string', scope: 'run', flag: '--name <template>', default: '{dir}/{name}.{ext}, or {dir}/{name}-{width}.{ext} with widths', doc: 'output name template: {dir} {name} {ext} {srcext} {width} {format} {hash}' },
+  name: { kind: 'string', scope: 'run', flag: '--name <template>', default: '{dir}/{name}.{ext}, or {dir}/{name}-{width}.{ext} with widths', doc: 'output name template: {dir} {name} {ext} {srcext} {width} {format} {hash} (input) {contenthash} (output)' },
   keepMetadata: { kind: 'boolean', scope: 'run', flag: '--keep-metadata', default: 'false', doc: 'keep EXIF (textual tags) and write an sRGB profile; stripped by default' },
   force: { kind: 'boolean', scope: 'run', flag: '-f, --force', default: 'false', doc: 'redo outputs that are up to date' },
   prune: { kind: 'boolean', scope: 'run', flag: '--prune', default: 'false', doc: 'remove outputs whose input is gone, as the manifest records them; never a file it does not list, or one changed since it was written' },

@@ -93,7 +93,7 @@ export async function createWorker(options: WorkerOptions = {}): Promise<QueueWo
     }
     const [result] = await engine.processFiles([{ input: data.input, outputs: data.outputs.map((o) => ({ ...o, within: data.outDir })) }], { ops: data.ops as readonly ChainStep[] }); // text from the job: the engine checks every step when it plans
     if (result.status !== 'ok') throw new UnrecoverableError(result.error ?? `${data.input}: failed`);
-    for (const o of result.outputs) manifest.record(o.path, data.entry, { width: o.width, height: o.height, bytes: o.bytes, mtimeMs: o.mtimeMs });
+    result.outputs.forEach((o, i) => manifest.record(o.path, data.entry, { width: o.width, height: o.height, bytes: o.bytes, mtimeMs: o.mtimeMs }, data.outputs[i].path));
     return { status: 'ok', outputs: result.outputs, ...(result.warning ? { warning: result.warning } : {}) };
   };
 

@@ -72,10 +72,10 @@ export class OutputCache {
     await writeAtomic(this.pathOf(key, format), (tmp) => copyFile(source, tmp));
   }
 
-  /** Copies a cached output to `target` (atomically) and returns its record there. */
+  /** Copies a cached output to `target` (atomically; a `{contenthash}` target is named after the bytes) and returns its record there. */
   async restore(key: string, format: OutputFormat, target: string, options: WriteOptions = {}): Promise<OutputRecord & { readonly bytes: number; readonly mtimeMs: number }> {
     const cached = await recordOf(this.pathOf(key, format), format);
-    const { size, mtimeMs } = await writeAtomic(target, (tmp) => copyFile(cached.path, tmp), options);
-    return { ...cached, path: target, bytes: size, mtimeMs };
+    const { size, mtimeMs, path: written } = await writeAtomic(target, (tmp) => copyFile(cached.path, tmp), options);
+    return { ...cached, path: written, bytes: size, mtimeMs };
   }
 }

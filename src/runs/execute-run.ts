@@ -30,8 +30,8 @@ export async function executeRun(ctx: ExecuteContext, todo: readonly PlannedInpu
     try {
       return await Promise.all(item.outputs.map(async (o, i) => {
         if (!from) return cache!.restore(item.keys[i], o.format, o.path, { signal, within: outDir });
-        const { size, mtimeMs } = await writeAtomic(o.path, (tmp) => copyFile(from[i].path, tmp), { signal, within: outDir });
-        return { ...from[i], path: o.path, bytes: size, mtimeMs };
+        const { size, mtimeMs, path: written } = await writeAtomic(o.path, (tmp) => copyFile(from[i].path, tmp), { signal, within: outDir });
+        return { ...from[i], path: written, bytes: size, mtimeMs };
       }));
     } catch (err) {
       return err instanceof Error ? err : new Error(String(err));

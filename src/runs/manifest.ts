@@ -11,6 +11,10 @@
  * journals into `.tilepipe-manifest.json` under a lock (proper-lockfile),
  * merging entries by write time, and deletes only journals whose process is
  * gone. Two runs into one out-dir therefore never lose each other's entries.
+ *
+ * Outputs named after their content (`{contenthash}`) are found by their
+ * slot, the planned name with `{contenthash}` left in: the latest output
+ * recorded for a slot is the current one, earlier ones are superseded.
  */
 import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
@@ -19,6 +23,7 @@ import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { writeAtomic } from '../io/atomic-write.js';
 import { HOST_TAG, leftByDeadProcess } from '../io/process-alive.js';
+import { namedByContent, shownPath } from '../io/content-hash.js';
 
 /** File name of the manifest inside the out-dir. */
 export const MANIFEST_NAME = '.tilepipe-manifest.json';
@@ -45,6 +50,8 @@ interface StoredEntry extends ManifestEntry {
   readonly at?: number;
   /** A tombstone: the output was removed (`--prune`); kept so that an older entry in another journal cannot revive it. */
   readonly removed?: boolean;
+  /** For an output named after its content: its planned name with `{contenthash}` in it, relative to the out-dir. */
+  readonly slot?: string;
 }
 
 /** Size details of a written output. */
@@ -101,6 +108,8 @@ async function readAll(dir: string, into: Map<string, StoredEntry>): Promise<str
 export class Manifest {
   readonly #dir: string;
   readonly #entries: Map<string, StoredEntry>;
+  /** Slot → key of the latest output recorded for it. */
+  readonly #slots = new Map<string, string>();
   readonly #journalName = `${HOST_TAG}-${process.pid}-${randomBytes(4).toString('hex')}.ndjson`;
   #journalFd: number | undefined;
   #appendError: Error | undefined;
@@ -108,6 +117,17 @@ export class Manifest {
   private constructor(dir: string, entries: Map<string, StoredEntry>) {
     this.#dir = dir;
     this.#entries = entries;
+    this.#indexSlots();
+  }
+
+  #indexSlots(): void {
+    this.#slots.clear();
+    const latest = new Map<string, number>();
+    for (const [key, e] of this.#entries) {
+      if (e.slot === undefined || (latest.get(e.slot) ?? -Infinity) > (e.at ?? 0)) continue;
+      latest.set(e.slot, e.at ?? 0);
+      this.#slots.set(e.slot, key);
+    }
   }
 
   /** Loads the manifest of `outDir`: the compacted file plus every journal (empty if there is none). */
@@ -127,9 +147,16 @@ export class Manifest {
     return entry !== undefined && !entry.removed;
   }
 
-  /** Every output listed (absolute path) with what was recorded for it. */
-  outputs(): Array<{ readonly output: string; readonly entry: ManifestEntry & OutputSize }> {
-    return [...this.#entries].filter(([, e]) => !e.removed).map(([key, entry]) => ({ output: path.join(this.#dir, ...key.split('/')), entry }));
+  /**
+   * Every output listed (absolute path) with what was recorded for it;
+   * `superseded` when a later output took its `{contenthash}` slot.
+   */
+  outputs(): Array<{ readonly output: string; readonly entry: ManifestEntry & OutputSize; readonly superseded: boolean }> {
+    return [...this.#entries].filter(([, e]) => !e.removed).map(([key, entry]) => ({
+      output: path.join(this.#dir, ...key.split('/')),
+      entry,
+      superseded: entry.slot !== undefined && this.#slots.get(entry.slot) !== key,
+    }));
   }
 
   /** Records that `output` was removed (journaled as `record` is). */
@@ -142,28 +169,36 @@ export class Manifest {
    * input hash and options match, and the file on disk has the recorded size
    * and modification time. With `ownInput` (an in-place output, which is its
    * own input), the input hash is not compared: the file is the output.
+   * A planned `{contenthash}` output is looked up by its slot, and the
+   * answer gives the path it was written to.
    */
-  async upToDate(output: string, entry: ManifestEntry, ownInput = false): Promise<OutputSize | undefined> {
-    const have = this.#entries.get(this.#key(output));
+  async upToDate(planned: string, entry: ManifestEntry, ownInput = false): Promise<(OutputSize & { readonly path: string }) | undefined> {
+    const key = namedByContent(planned) ? this.#slots.get(shownPath(this.#key(planned))) : this.#key(planned);
+    if (key === undefined) return undefined;
+    const output = path.join(this.#dir, ...key.split('/'));
+    const have = this.#entries.get(key);
     if (!have || have.removed || have.optionsKey !== entry.optionsKey || (!ownInput && have.inputHash !== entry.inputHash)) return undefined;
     const s = await stat(output).catch(() => undefined);
     if (!s?.isFile() || have.bytes === undefined || have.mtimeMs === undefined) return undefined;
     if (s.size !== have.bytes || s.mtimeMs !== have.mtimeMs) return undefined;
-    return { width: have.width, height: have.height, bytes: have.bytes, mtimeMs: have.mtimeMs };
+    return { width: have.width, height: have.height, bytes: have.bytes, mtimeMs: have.mtimeMs, path: output };
   }
 
   /**
    * Records a written output, appending it to this process's journal before
    * returning (a synchronous write of one line: once a caller reports the
    * output, a kill -9 cannot lose its record). `size` gives what was written,
-   * with the file's size and modification time as the atomic write read them.
+   * with the file's size and modification time as the atomic write read them;
+   * `planned`, the path as planned, when it differs (`{contenthash}`).
    */
-  record(output: string, entry: ManifestEntry, size: OutputSize & { readonly bytes: number; readonly mtimeMs: number }): void {
-    this.#append(this.#key(output), { ...entry, ...size, at: Date.now() });
+  record(output: string, entry: ManifestEntry, size: OutputSize & { readonly bytes: number; readonly mtimeMs: number }, planned = output): void {
+    const slot = namedByContent(planned) ? shownPath(this.#key(planned)) : undefined;
+    this.#append(this.#key(output), { ...entry, ...size, at: Date.now(), ...(slot !== undefined ? { slot } : {}) });
   }
 
   #append(key: string, stored: StoredEntry): void {
     this.#entries.set(key, stored);
+    if (stored.slot !== undefined) this.#slots.set(stored.slot, key);
     try {
       if (this.#journalFd === undefined) {
         mkdirSync(path.join(this.#dir, JOURNAL_DIR), { recursive: true });
@@ -203,6 +238,7 @@ export class Manifest {
       }
       await rmdir(path.join(this.#dir, JOURNAL_DIR)).catch(() => {}); // only if no other run's journal is left
       for (const [k, v] of merged) this.#entries.set(k, v);
+      this.#indexSlots();
     } finally {
       await release();
     }

@@ -4,9 +4,10 @@
  */
 import path from 'node:path';
 import { ValidationError } from '../model/errors.js';
+import { CONTENT_HASH_MARK } from '../io/content-hash.js';
 
 /** Placeholders a name template may use. */
-export const NAME_FIELDS = ['dir', 'name', 'ext', 'srcext', 'width', 'format', 'hash'] as const;
+export const NAME_FIELDS = ['dir', 'name', 'ext', 'srcext', 'width', 'format', 'hash', 'contenthash'] as const;
 
 /** Values for one rendering of a template. */
 export interface NameFields {
@@ -26,6 +27,12 @@ export interface NameFields {
   readonly hash: string;
 }
 
+/**
+ * `{contenthash}` is not a field: it is the first 8 hex digits of the
+ * output's own SHA-256, known only once the output is encoded, so the
+ * rendered path carries a marker that the write replaces (io/content-hash.ts).
+ */
+
 /** The default template: the input's place in the tree, with `-{width}` when there are width variants. */
 export function defaultTemplate(hasWidths: boolean): string {
   return hasWidths ? '{dir}/{name}-{width}.{ext}' : '{dir}/{name}.{ext}';
@@ -42,6 +49,9 @@ export function checkTemplate(template: string, hasWidths: boolean): void {
   if (path.isAbsolute(template) || /^[a-zA-Z]:/.test(template)) {
     throw new ValidationError(`name template "${template}" is absolute; outputs must stay inside the out-dir`);
   }
+  if (/\{contenthash\}.*[/\\]/.test(template)) {
+    throw new ValidationError(`name template "${template}": {contenthash} may only be used in the file name, not in a folder`);
+  }
   if (template.includes('{width}') && !hasWidths) {
     throw new ValidationError('name template uses {width}, which needs width variants (--width)');
   }
@@ -53,6 +63,7 @@ export function checkTemplate(template: string, hasWidths: boolean): void {
  */
 export function renderName(template: string, fields: NameFields, outDir: string): string {
   const rendered = template.replace(/\{(\w+)\}/g, (_, key: string) => {
+    if (key === 'contenthash') return CONTENT_HASH_MARK;
     const value = fields[key as keyof NameFields];
     return value === undefined ? '' : String(value);
   });

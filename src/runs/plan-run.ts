@@ -17,6 +17,7 @@ import { hashFile, keyOf } from './hash.js';
 import { MANIFEST_NAME, type Manifest } from './manifest.js';
 import { checkTemplate, defaultTemplate, renderName } from './naming.js';
 import { outputKey } from './cache.js';
+import { shownPath } from '../io/content-hash.js';
 import type { PlannedInput, RunOptions } from './run-types.js';
 
 /** What planning found: inputs to consider, and inputs that failed before any work (with their one-line errors). */
@@ -79,11 +80,12 @@ export async function planRun(engine: Engine, options: RunOptions, outDir: strin
       for (const format of options.formats ?? [formatFromPath(file.path) ?? 'png']) {
         const fields = { dir: parsed.dir, name: parsed.name, ext: FORMAT_EXTENSION[format], srcext: parsed.ext.slice(1), width, format, hash: hash.slice(0, 8) };
         const target = renderName(template, fields, outDir);
+        const shown = shownPath(target);
         if (target === manifestPath) throw new ValidationError(`${file.path} would be written over the manifest ${target}`);
         const other = owner.get(target);
         if (other !== undefined) {
           throw new ValidationError(
-            `${other} and ${file.path} would both write ${target}; keep both with a name template that tells them apart, e.g. --name '{dir}/{name}-{srcext}.{ext}'`,
+            `${other} and ${file.path} would both write ${shown}; keep both with a name template that tells them apart, e.g. --name '{dir}/{name}-{srcext}.{ext}'`,
           );
         }
         if (inputPaths.has(target) && !(options.inPlace && target === file.path)) {

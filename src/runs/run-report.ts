@@ -42,7 +42,7 @@ export class RunReport {
 
   /** An input whose outputs now exist: recorded in the manifest, then reported. */
   done(item: PlannedInput, records: WrittenRecord[], from: FileEvent['from'], t0: number, warning?: string): void {
-    for (const r of records) this.#manifest.record(r.path, item.entry, { width: r.width, height: r.height, bytes: r.bytes, mtimeMs: r.mtimeMs });
+    records.forEach((r, i) => this.#manifest.record(r.path, item.entry, { width: r.width, height: r.height, bytes: r.bytes, mtimeMs: r.mtimeMs }, item.outputs[i].path));
     this.emit({ type: 'file', input: item.file.path, outputs: records, status: 'ok', ...(from ? { from } : {}), ...(warning ? { warning } : {}), ms: Math.round(performance.now() - t0) });
   }
 

@@ -6,6 +6,7 @@ import type { EncodeSettings } from '../model/encoder-options.js';
 import type { ChainStep } from '../plan/chain.js';
 import type { OutputFormat } from '../model/options.js';
 import type { OutputSpec } from '../exec/types.js';
+import { shownPath } from '../io/content-hash.js';
 import type { InputFile } from './expand-inputs.js';
 import type { ManifestEntry } from './manifest.js';
 import type { OutputRecord } from './cache.js';
@@ -113,4 +114,4 @@ export interface PlannedInput {
 export type WrittenRecord = OutputRecord & { readonly bytes: number; readonly mtimeMs: number };
 
 /** The record of an output not written (yet): where and how. */
-export const pending = (o: OutputSpec): OutputRecord => ({ path: o.path, format: o.format, ...(o.width ? { width: o.width } : {}) });
+export const pending = (o: OutputSpec): OutputRecord => ({ path: shownPath(o.path), format: o.format, ...(o.width ? { width: o.width } : {}) });
