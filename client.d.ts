@@ -1,10 +1,12 @@
 /**
- * Types for `?tilepipe` image imports in Vite projects. Add to your
- * tsconfig's `compilerOptions.types` (`"types": ["tilepipe/client"]`) or
- * reference it: `/// <reference types="tilepipe/client" />`.
+ * Types for `?tilepipe` image imports, with any bundler plugin
+ * (`tilepipe/vite`, `/rollup`, `/webpack`, `/rspack`, `/esbuild`). Add to
+ * your tsconfig's `compilerOptions.types` (`"types": ["tilepipe/client"]`)
+ * or reference it: `/// <reference types="tilepipe/client" />`.
  *
  * TypeScript matches module names by suffix, so end the query with what the
- * import gives: `&as=url` (or a bare `?tilepipe`), `&as=srcset` or `&as=meta`.
+ * import gives: `&as=url` (or a bare `?tilepipe`), `&as=srcset`, `&as=meta`,
+ * `&as=picture` or `&as=picture-html`.
  */
 
 /** `./photo.jpg?tilepipe`: the processed image's URL. */
@@ -25,8 +27,20 @@ declare module '*&as=srcset' {
   export default srcset;
 }
 
-/** `…?tilepipe&…&as=meta`: the widest output's URL, size and format, and the srcset. */
+/** `…?tilepipe&…&as=meta`: the widest output's URL, size and format, the srcset, and the placeholder if asked for. */
 declare module '*&as=meta' {
-  const meta: import('tilepipe/vite').TilepipeImageMeta;
+  const meta: import('tilepipe').ImageMeta;
   export default meta;
+}
+
+/** `…?tilepipe&format=avif,webp,jpeg&…&as=picture`: a `<source>` per format but the last, the last as the `<img>`, and the placeholder if asked for. */
+declare module '*&as=picture' {
+  const picture: import('tilepipe').Picture;
+  export default picture;
+}
+
+/** `…?tilepipe&…&as=picture-html`: the picture as `<picture>` HTML (`sizes=`, `alt=`, lazy loading, async decoding, width and height). */
+declare module '*&as=picture-html' {
+  const html: string;
+  export default html;
 }

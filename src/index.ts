@@ -30,3 +30,7 @@ export type { VariantOptions } from './runs/variants.js';
 export { IMAGE_EXTENSIONS } from './runs/expand-inputs.js';
 export { NAME_FIELDS } from './runs/naming.js';
 export { DEFAULT_LIMIT_INPUT_PIXELS } from './io/decode.js';
+export type { Picture, PictureSource, PictureImage, ImageMeta } from './web/picture.js';
+export type { PictureOptions } from './web/publish.js';
+export { toHtml, type HtmlOptions } from './web/html.js';
+export { PLACEHOLDER_KINDS, makePlaceholder, type PlaceholderKind } from './web/placeholder.js';

@@ -16,6 +16,8 @@ import { runFolder, type FileEvent, type RunOptions, type RunSummary } from './r
 import { DEFAULT_CACHE_DIR, OutputCache, type OutputRecord } from './runs/cache.js';
 import { cachedVariants, type VariantOptions } from './runs/variants.js';
 import { defaultMemoryBudgetMb } from './exec/memory-budget.js';
+import { makePicture, type PictureOptions } from './web/publish.js';
+import type { Picture } from './web/picture.js';
 
 export type { BatchOptions, FileJob, FileResult, OutputSpec, PipelineEvent, PipelineTimes, ProcessOptions, WrittenOutput } from './exec/types.js';
 
@@ -182,6 +184,22 @@ export class Pipeline {
   async variants(file: string, options: VariantOptions = {}): Promise<OutputRecord[]> {
     if (!this.#cache) throw new ValidationError('variants() needs a cache: create the pipeline without cacheDir: false');
     return cachedVariants(this.#engine, this.#cache, this.#variantsInFlight, file, options);
+  }
+
+  /**
+   * A `<picture>` of one image for a page: every width × format (the last
+   * format is the `<img>` fallback), published into `outDir` (default `img`)
+   * under content-hashed names with URLs under `urlPath` (default `/img/`),
+   * plus a placeholder if asked for. Render it with `toHtml()`.
+   *
+   * @example
+   * ```ts
+   * const pic = await p.picture('photo.jpg', { formats: ['avif', 'webp', 'jpeg'], widths: [480, 960], placeholder: 'lqip' });
+   * const html = toHtml(pic, { alt: 'A photo', sizes: '100vw' });
+   * ```
+   */
+  picture(file: string, options: PictureOptions = {}): Promise<Picture> {
+    return makePicture((f, o) => this.variants(f, o), file, options);
   }
 
   /** The output cache, if any. */

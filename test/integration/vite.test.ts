@@ -47,9 +47,9 @@ function evaluateBundle(file: string): Record<string, unknown> {
 describe('query parsing', () => {
   it('reads op (repeated, in order), format, widths, quality and as; ignores ids without the marker', () => {
     expect(parseTilepipeId('/a/p.jpg?tilepipe&op=resize:width=800&op=sharpen&widths=480,960&quality=70&as=srcset&import')).toEqual({
-      file: '/a/p.jpg', ops: ['resize:width=800', 'sharpen'], format: 'webp', widths: [480, 960], quality: 70, as: 'srcset',
+      file: '/a/p.jpg', ops: ['resize:width=800', 'sharpen'], formats: ['webp'], widths: [480, 960], quality: 70, as: 'srcset',
     });
-    expect(parseTilepipeId('/a/p.jpg?tilepipe&format=jpg')).toMatchObject({ ops: [], format: 'jpeg', as: 'url' });
+    expect(parseTilepipeId('/a/p.jpg?tilepipe&format=jpg')).toMatchObject({ ops: [], formats: ['jpeg'], as: 'url' });
     expect(parseTilepipeId('/a/p.jpg?url')).toBeUndefined();
     expect(parseTilepipeId('/a/p.jpg')).toBeUndefined();
   });
@@ -61,7 +61,15 @@ describe('query parsing', () => {
     expect(() => parseTilepipeId('/p.jpg?tilepipe&quality=101')).toThrow(/quality must be an integer/);
     expect(() => parseTilepipeId('/p.jpg?tilepipe&as=json')).toThrow(/as must be one of/);
     expect(() => parseTilepipeId('/p.jpg?tilepipe&widths=1,2')).toThrow(/as=srcset/);
-    expect(() => parseTilepipeId('/p.jpg?tilepipe&format=webp,avif')).toThrow(/one format per import/);
+    expect(() => parseTilepipeId('/p.jpg?tilepipe&format=webp,avif')).toThrow(/2 formats make more than one image: add &as=picture/);
+    expect(() => parseTilepipeId('/p.jpg?tilepipe&format=webp,webp&as=picture')).toThrow(/with a format twice/);
+    expect(() => parseTilepipeId('/p.jpg?tilepipe&format=avif,jpeg&as=picture&lossless')).toThrow(/lossless.*jpeg|jpeg.*lossless/);
+    expect(() => parseTilepipeId('/p.jpg?tilepipe&placeholder=blurhash')).toThrow(/placeholder needs &as=meta/);
+    expect(() => parseTilepipeId('/p.jpg?tilepipe&as=meta&placeholder=jpeg')).toThrow(/placeholder must be one of thumbhash, blurhash, dominant, lqip/);
+    expect(() => parseTilepipeId('/p.jpg?tilepipe&as=picture&sizes=100vw')).toThrow(/sizes needs &as=picture-html/);
+    expect(parseTilepipeId('/p.jpg?tilepipe&format=avif,webp&widths=480,960&as=picture-html&sizes=50vw&alt=A%20b&placeholder=lqip')).toEqual({
+      file: '/p.jpg', ops: [], formats: ['avif', 'webp'], widths: [480, 960], as: 'picture-html', sizes: '50vw', alt: 'A b', placeholder: 'lqip',
+    });
   });
 });
 

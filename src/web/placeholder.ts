@@ -1,0 +1,66 @@
+/**
+ * Low-quality image placeholders, made from a processed image (after the
+ * chain) and cached beside it: a ThumbHash or BlurHash string (from the
+ * `thumbhash` and `blurhash` packages), the dominant colour, or a tiny
+ * inline WebP (`lqip`).
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import sharp from 'sharp';
+import { rgbaToThumbHash } from 'thumbhash';
+import { encode as encodeBlurHash } from 'blurhash';
+import { writeAtomic } from '../io/atomic-write.js';
+
+/** The kinds of placeholder: `thumbhash` and `blurhash` strings (decode them in the browser), a `#rrggbb` colour, or a `data:` URL of a ≤ 24 px WebP. */
+export const PLACEHOLDER_KINDS = ['thumbhash', 'blurhash', 'dominant', 'lqip'] as const;
+
+/** One of {@link PLACEHOLDER_KINDS}. */
+export type PlaceholderKind = (typeof PLACEHOLDER_KINDS)[number];
+
+/** Largest edge of the image a ThumbHash is computed from (the format's limit). */
+const THUMBHASH_EDGE = 100;
+/** Largest edge of the image a BlurHash is computed from, and its components (x, y). */
+const BLURHASH_EDGE = 32;
+const BLURHASH_COMPONENTS = [4, 3] as const;
+/** Largest edge of an `lqip` WebP. */
+export const LQIP_EDGE = 24;
+
+/** RGBA pixels of `image` scaled to fit `edge` (never enlarged). */
+async function smallRgba(image: string | Buffer, edge: number): Promise<{ data: Buffer; width: number; height: number }> {
+  const { data, info } = await sharp(image).resize(edge, edge, { fit: 'inside', withoutEnlargement: true }).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height };
+}
+
+/** Makes a placeholder of `kind` from an encoded image (a file or its bytes). */
+export async function makePlaceholder(kind: PlaceholderKind, image: string | Buffer): Promise<string> {
+  switch (kind) {
+    case 'thumbhash': {
+      const { data, width, height } = await smallRgba(image, THUMBHASH_EDGE);
+      return Buffer.from(rgbaToThumbHash(width, height, data)).toString('base64');
+    }
+    case 'blurhash': {
+      const { data, width, height } = await smallRgba(image, BLURHASH_EDGE);
+      return encodeBlurHash(new Uint8ClampedArray(data.buffer, data.byteOffset, data.length), width, height, ...BLURHASH_COMPONENTS);
+    }
+    case 'dominant': {
+      const { r, g, b } = (await sharp(image).stats()).dominant;
+      return `#${[r, g, b].map((v) => v.toString(16).padStart(2, '0')).join('')}`;
+    }
+    case 'lqip': {
+      const webp = await sharp(image).resize(LQIP_EDGE, LQIP_EDGE, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 50 }).toBuffer();
+      return `data:image/webp;base64,${webp.toString('base64')}`;
+    }
+  }
+}
+
+/**
+ * The placeholder of `kind` for a file of the output cache, made once and
+ * kept beside it (`<file>.<kind>.txt`), so it is cached with the output.
+ */
+export async function cachedPlaceholder(kind: PlaceholderKind, cachedFile: string): Promise<string> {
+  const store = `${cachedFile}.${kind}.txt`;
+  const kept = await readFile(store, 'utf8').catch(() => undefined);
+  if (kept !== undefined && kept !== '') return kept;
+  const made = await makePlaceholder(kind, cachedFile);
+  await writeAtomic(store, (tmp) => writeFile(tmp, made));
+  return made;
+}
