@@ -1,12 +1,14 @@
 /**
  * The published package, as a user gets it: `npm pack` the built project,
  * install the tarball into an empty ES-module project (a normal install, so
- * sharp's native package comes along), and use `tilepipe` and `tilepipe/vite`
- * from there — without Vite installed, which the plugin only needs as types.
+ * sharp's native package comes along), and use `tilepipe` and every plugin
+ * export from there — without any bundler installed, which the plugins only
+ * need as types — then build a page with Vite and with esbuild there.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import sharp from 'sharp';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -27,6 +29,12 @@ interface PackResult {
 let tmp: string;
 let tarball: string;
 let files: string[];
+let project: string;
+
+/** npm in the fresh project, without audit and fund noise, from the local cache where it can. */
+const npm = (args: string[]) => run('npm', [...args, '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], {
+  cwd: project, env: cleanEnv(), maxBuffer: 16 << 20, timeout: 220_000,
+});
 
 beforeAll(async () => {
   for (const f of ['dist/src/index.js', 'dist/src/integrations/vite.js', 'dist/src/exec/worker/tile-worker.js', 'dist/src/exec/worker/tile-worker-entry.cjs', 'dist/cli/main.js', 'dist/src/kernels/simd/kernels.wasm']) {
@@ -39,6 +47,7 @@ beforeAll(async () => {
   });
   const [packed] = JSON.parse(stdout) as PackResult[];
   tarball = path.join(tmp, packed.filename);
+  project = path.join(tmp, 'project');
   files = packed.files.map((f) => f.path);
 }, 60_000);
 
@@ -60,34 +69,52 @@ describe('npm pack', () => {
     expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
   });
 
-  it('installs into a fresh project where `tilepipe` processes an image and `tilepipe/vite` makes a plugin', async () => {
-    const project = path.join(tmp, 'project');
+  it('installs into a fresh project where `tilepipe` processes an image and every plugin export loads without its bundler', async () => {
     mkdirSync(project);
     writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'tilepipe-pack-check', private: true, type: 'module' }));
     // A normal install (not --ignore-scripts): sharp's native binary is an optional dependency package.
-    await run('npm', ['install', tarball, '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], {
-      cwd: project, env: cleanEnv(), maxBuffer: 16 << 20, timeout: 220_000,
-    });
-    expect(existsSync(path.join(project, 'node_modules', 'vite'))).toBe(false); // an optional peer: not installed
+    await npm(['install', tarball]);
+    for (const peer of ['vite', 'rollup', 'webpack', 'esbuild', '@rspack/core']) expect(existsSync(path.join(project, 'node_modules', peer)), peer).toBe(false); // optional peers
     expect(existsSync(path.join(project, 'node_modules', '.bin', 'tilepipe'))).toBe(true);
     writeFileSync(path.join(project, 'check.mjs'), `
       import sharp from 'sharp';
       import { createPipeline } from 'tilepipe';
-      import tilepipe from 'tilepipe/vite';
       const input = await sharp({ create: { width: 8, height: 6, channels: 3, background: { r: 10, g: 200, b: 30 } } }).png().toBuffer();
       const p = createPipeline({ workers: 1, cacheDir: false });
       const out = await p.processBuffer(input, { ops: ['invert'], format: 'png' });
       await p.close();
       const { data, info } = await sharp(out).raw().toBuffer({ resolveWithObject: true });
-      const plugin = tilepipe({ workers: 1 });
-      console.log(JSON.stringify({
-        width: info.width, height: info.height, pixel: [...data.subarray(0, 3)],
-        pluginType: typeof tilepipe, name: plugin.name, hooks: ['load', 'configureServer', 'resolveFileUrl'].filter((h) => typeof plugin[h] === 'function'),
-      }));
+      const plugins = {};
+      for (const b of ['vite', 'rollup', 'webpack', 'rspack', 'esbuild']) plugins[b] = typeof (await import('tilepipe/' + b)).default({ workers: 1 });
+      console.log(JSON.stringify({ width: info.width, height: info.height, pixel: [...data.subarray(0, 3)], plugins }));
     `);
     const { stdout } = await run(process.execPath, ['check.mjs'], { cwd: project, env: cleanEnv(), timeout: 60_000 });
     expect(JSON.parse(stdout.trim().split('\n').pop()!)).toEqual({
-      width: 8, height: 6, pixel: [245, 55, 225], pluginType: 'function', name: 'tilepipe', hooks: ['load', 'configureServer', 'resolveFileUrl'],
+      width: 8, height: 6, pixel: [245, 55, 225], plugins: { vite: 'object', rollup: 'object', webpack: 'object', rspack: 'object', esbuild: 'object' },
     });
+  }, 240_000);
+
+  it('builds a page importing a ?tilepipe picture there with `vite build` and with esbuild, each with its shortest config', async () => {
+    const versions = ['vite', 'esbuild'].map((b) => `${b}@${(JSON.parse(readFileSync(path.join(ROOT, 'node_modules', b, 'package.json'), 'utf8')) as { version: string }).version}`);
+    await npm(['install', '--save-dev', ...versions]);
+    copyFileSync(path.join(ROOT, 'test-images', 'photo-gradient-640x480.jpg'), path.join(project, 'photo.jpg'));
+    writeFileSync(path.join(project, 'main.js'), "import picture from './photo.jpg?tilepipe&format=webp,jpeg&widths=160,320&as=picture';\nglobalThis.picture = picture;\n");
+    writeFileSync(path.join(project, 'index.html'), '<!doctype html><script type="module" src="./main.js"></script>\n');
+    // The README's configs.
+    writeFileSync(path.join(project, 'vite.config.js'), "import tilepipe from 'tilepipe/vite';\nexport default { plugins: [tilepipe()] };\n");
+    writeFileSync(path.join(project, 'build.mjs'), "import * as esbuild from 'esbuild';\nimport tilepipe from 'tilepipe/esbuild';\nawait esbuild.build({ entryPoints: ['main.js'], bundle: true, outdir: 'out', plugins: [tilepipe()] });\n");
+    await run(path.join(project, 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'error'], { cwd: project, env: cleanEnv(), timeout: 120_000 });
+    await run(process.execPath, ['build.mjs'], { cwd: project, env: cleanEnv(), timeout: 120_000 });
+    for (const [dir, js] of [['dist/assets', /\.js$/], ['out', /^main\.js$/]] as const) {
+      const files = readdirSync(path.join(project, dir));
+      const images = files.filter((f) => /\.(webp|jpg)$/.test(f));
+      expect(images, dir).toHaveLength(4);
+      const code = readFileSync(path.join(project, dir, files.find((f) => js.test(f))!), 'utf8');
+      for (const f of images) {
+        expect(f).toMatch(/^photo-(160|320)-[\w-]{8}\.(webp|jpg)$/);
+        expect(code, `${dir}: ${f}`).toContain(f);
+        expect((await sharp(path.join(project, dir, f)).metadata()).width).toBe(Number(f.split('-')[1]));
+      }
+    }
   }, 240_000);
 });
