@@ -12,7 +12,6 @@ import { addSchemaFlags, collect, givenFlags, toRunSettings } from './flags.js';
 import { addQueueCommands } from './queue-commands.js';
 import { addInfoCommand } from './info-command.js';
 import { runStdio, usesStdio } from './stdio.js';
-import { watchInputs } from './watch.js';
 import { OpRegistry } from '../src/plan/registry.js';
 import { abandonedWork } from '../src/exec/deadline.js';
 import { loadPlugins } from '../src/plan/registry.js';
@@ -96,6 +95,7 @@ async function runCommand(program: Command, inputs: string[]): Promise<number> {
     const code = await runOnce();
     if (o.watch && !signalCode) {
       if (!o.quiet) process.stderr.write('tilepipe: watching the inputs; Ctrl-C to stop\n');
+      const { watchInputs } = await import('./watch.js'); // chokidar only for --watch
       await watchInputs({
         inputs: o.run.inputs, cwd: process.cwd(), outDir: o.run.outDir, signal: controller.signal,
         rerun: async () => void (await runOnce()),

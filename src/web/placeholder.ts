@@ -6,8 +6,6 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import sharp from 'sharp';
-import { rgbaToThumbHash } from 'thumbhash';
-import { encode as encodeBlurHash } from 'blurhash';
 import { writeAtomic } from '../io/atomic-write.js';
 
 /** The kinds of placeholder: `thumbhash` and `blurhash` strings (decode them in the browser), a `#rrggbb` colour, or a `data:` URL of a ≤ 24 px WebP. */
@@ -35,10 +33,12 @@ export async function makePlaceholder(kind: PlaceholderKind, image: string | Buf
   switch (kind) {
     case 'thumbhash': {
       const { data, width, height } = await smallRgba(image, THUMBHASH_EDGE);
+      const { rgbaToThumbHash } = await import('thumbhash'); // loaded only by the builds that ask for it
       return Buffer.from(rgbaToThumbHash(width, height, data)).toString('base64');
     }
     case 'blurhash': {
       const { data, width, height } = await smallRgba(image, BLURHASH_EDGE);
+      const { encode: encodeBlurHash } = await import('blurhash');
       return encodeBlurHash(new Uint8ClampedArray(data.buffer, data.byteOffset, data.length), width, height, ...BLURHASH_COMPONENTS);
     }
     case 'dominant': {

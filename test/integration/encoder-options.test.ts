@@ -77,7 +77,8 @@ describe('encoder options', () => {
   });
 
   it('the ?tilepipe query takes the format\'s encoder settings by name, checked like the flags; variants() applies them', async () => {
-    expect(parseTilepipeId('/a.jpg?tilepipe&format=webp&lossless&effort=6')).toMatchObject({ format: 'webp', encoder: { effort: 6, lossless: true } });
+    expect(parseTilepipeId('/a.jpg?tilepipe&format=webp&lossless&effort=6')).toMatchObject({ formats: ['webp'], encode: { webp: { effort: 6, lossless: true } } });
+    expect(parseTilepipeId('/a.jpg?tilepipe&format=avif,webp&effort=4&as=picture')).toMatchObject({ encode: { avif: { effort: 4 }, webp: { effort: 4 } } });
     expect(() => parseTilepipeId('/a.jpg?tilepipe&format=jpeg&lossless')).toThrow('lossless does not apply to jpeg (it applies to webp, avif)');
     expect(() => parseTilepipeId('/a.jpg?tilepipe&format=webp&effort=9')).toThrow('effort must be an integer in [0, 6] for webp');
     const root = tempDir('tilepipe-encoder-variants-');
