@@ -4,11 +4,13 @@
  * them to the pool with a bounded number in flight, writes the result cores
  * back into the same raster (each as soon as no uncut tile's halo still needs
  * its old pixels), and reduces global-op summaries in tile order. Memory per
- * image: one raster plus about one row of tiles.
+ * image: one raster plus about one row of tiles. A stage of lookup tables
+ * only is applied in place here, as one fused table, without the pool.
  */
 import type { Raster } from '../model/raster.js';
 import { copyRegion, pasteRegion } from '../model/raster.js';
-import type { Stage, TileStage } from '../plan/plan.js';
+import { isLutStage, type Stage, type TileStage } from '../plan/plan.js';
+import { applyLut, applyLutRgb, composeLut } from '../kernels/lut.js';
 import type { TilePool } from './worker/pool.js';
 import type { TileStep, TileTask } from './worker/executor.js';
 import { lastReaders, stageTileSize, tileGrid } from '../plan/tiling.js';
@@ -33,11 +35,13 @@ export interface CoordinatorTimes {
   reassembleMs: number;
   /** Geometry stages in sharp. */
   geometryMs: number;
+  /** Lookup-table stages applied in place on this thread. */
+  lutMs: number;
 }
 
 /** Runs plans over images using a shared pool. */
 export class Coordinator {
-  readonly times: CoordinatorTimes = { cutMs: 0, reassembleMs: 0, geometryMs: 0 };
+  readonly times: CoordinatorTimes = { cutMs: 0, reassembleMs: 0, geometryMs: 0, lutMs: 0 };
   readonly #pool: TilePool;
   readonly #options: CoordinatorOptions;
   /** Spent tile buffers, cut into again or handed to workers for results. */
@@ -59,6 +63,14 @@ export class Coordinator {
         const t = performance.now();
         cur = await applyGeometry(cur, stage.ops);
         this.times.geometryMs += performance.now() - t;
+      } else if (isLutStage(stage)) {
+        // One fused table in place: cheaper than any copy to a worker and back.
+        const t = performance.now();
+        const [first, ...rest] = stage.steps.map((s) => s.inst.def.kind === 'point' ? s.inst.def.lut!(s.inst.params as never) : new Uint8Array(0));
+        const lut = rest.reduce(composeLut, first);
+        (cur.channels === 3 ? applyLutRgb : applyLut)(cur.data, lut);
+        applied = undefined;
+        this.times.lutMs += performance.now() - t;
       } else {
         const out = await this.#runTiles(cur, stage, applied, signal);
         cur = out.raster;

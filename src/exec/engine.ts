@@ -7,7 +7,7 @@
 import path from 'node:path';
 import sharp, { type Metadata } from 'sharp';
 import { resolveChain, type OpSpec, type OpInstance } from '../plan/chain.js';
-import { planChain, splitOnLoad, type Stage } from '../plan/plan.js';
+import { needsPool, planChain, splitOnLoad, type Stage } from '../plan/plan.js';
 import { createRegistry, type OpRegistry } from '../plan/registry.js';
 import type { Raster } from '../model/raster.js';
 import { EncodeError, InputError, ValidationError, classify } from '../model/errors.js';
@@ -130,7 +130,7 @@ export class Engine {
     return withImageSignal(this.timeout, signal, async (imageSignal) => {
       imageSignal?.throwIfAborted();
       const plan = splitOnLoad(stages);
-      if (plan.stages.some((st) => st.kind !== 'geometry')) this.#pool.warm(); // worker start-up overlaps read and decode
+      if (needsPool(plan.stages)) this.#pool.warm(); // worker start-up overlaps read and decode
       const meta = await this.#probe(bytes, imageSignal);
       checkPlannedSizes(this.#limitInputPixels, orientedSize(meta), plan.onLoad, plan.stages);
       const decoded = await this.#decode(bytes, plan.onLoad, meta, imageSignal);
@@ -177,7 +177,7 @@ export class Engine {
       this.#times.readMs += performance.now() - t;
       imageSignal?.throwIfAborted();
       const plan = splitOnLoad(stages);
-      if (plan.stages.some((st) => st.kind !== 'geometry')) this.#pool.warm(); // worker start-up overlaps read and decode
+      if (needsPool(plan.stages)) this.#pool.warm(); // worker start-up overlaps read and decode
       const meta = await this.#probe(bytes, imageSignal);
       const largest = checkPlannedSizes(this.#limitInputPixels, orientedSize(meta), plan.onLoad, plan.stages);
       const release = await this.#budget.acquire(imageBytes(largest, bytes.length), imageSignal);

@@ -5,7 +5,8 @@
  * Orientation is dropped because it has been applied. Numeric EXIF tags are
  * not carried: sharp can only write EXIF tags as strings.
  */
-import exifReader from 'exif-reader';
+import { createRequire } from 'node:module';
+import type ExifReader from 'exif-reader';
 import type { Sharp } from 'sharp';
 
 /** The metadata of a source image worth keeping. */
@@ -36,6 +37,7 @@ export function withSourceMetadata(image: Sharp, meta: SourceMetadata): Sharp {
   let out = image.withIccProfile('srgb');
   if (meta.exif && meta.exif.length > 0) {
     try {
+      const exifReader = createRequire(import.meta.url)('exif-reader') as typeof ExifReader; // only when metadata is kept
       const parsed = exifReader(Buffer.from(meta.exif.buffer, meta.exif.byteOffset, meta.exif.byteLength));
       const dirs: ExifDirs = { IFD0: textTags(parsed.Image), IFD2: textTags(parsed.Photo), IFD3: textTags(parsed.GPSInfo) };
       out = out.withExif(dirs);

@@ -36,3 +36,12 @@ export function applyLut(data: Uint8Array, lut: Uint8Array): void {
     data[i + 2] = lut[512 + data[i + 2]];
   }
 }
+
+/** Maps every pixel of packed RGB (3 bytes per pixel) through the table, in place. */
+export function applyLutRgb(data: Uint8Array, lut: Uint8Array): void {
+  for (let i = 0, n = data.length; i < n; i += 3) {
+    data[i] = lut[data[i]];
+    data[i + 1] = lut[256 + data[i + 1]];
+    data[i + 2] = lut[512 + data[i + 2]];
+  }
+}

@@ -31,6 +31,21 @@ export interface GeometryStage {
 /** A stage of a plan. */
 export type Stage = TileStage | GeometryStage;
 
+/**
+ * Whether a stage is only lookup-table point ops (no summary): one fused
+ * table over every pixel, which the coordinator applies in place without
+ * cutting tiles (the same table and bytes as in a worker, with no copies).
+ */
+export function isLutStage(stage: Stage): stage is TileStage {
+  return stage.kind === 'tile' && stage.reduce === undefined && stage.steps.length > 0 &&
+    stage.steps.every((s) => s.inst.def.kind === 'point' && typeof s.inst.def.lut === 'function');
+}
+
+/** Whether running the stages needs the worker pool (any tile stage that is not lookup tables only). */
+export function needsPool(stages: readonly Stage[]): boolean {
+  return stages.some((st) => st.kind === 'tile' && !isLutStage(st));
+}
+
 function radiusOf(inst: OpInstance): number {
   return inst.def.kind === 'neighbourhood' ? inst.def.radius(inst.params as never) : 0;
 }

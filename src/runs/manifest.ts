@@ -20,10 +20,14 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { readFile, readdir, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import lockfile from 'proper-lockfile';
+import { createRequire } from 'node:module';
+import type Lockfile from 'proper-lockfile';
 import { writeAtomic } from '../io/atomic-write.js';
 import { HOST_TAG, leftByDeadProcess } from '../io/process-alive.js';
 import { namedByContent, shownPath } from '../io/content-hash.js';
+
+/** proper-lockfile, loaded when a manifest is first saved. */
+const lockfile = (): typeof Lockfile => createRequire(import.meta.url)('proper-lockfile') as typeof Lockfile;
 
 /** File name of the manifest inside the out-dir. */
 export const MANIFEST_NAME = '.tilepipe-manifest.json';
@@ -222,7 +226,7 @@ export class Manifest {
     if (this.#appendError) throw this.#appendError;
     if (fd === undefined) return;
     const file = path.join(this.#dir, MANIFEST_NAME);
-    const release = await lockfile.lock(this.#dir, {
+    const release = await lockfile().lock(this.#dir, {
       lockfilePath: `${file}.lock`,
       realpath: false,
       stale: 30_000,

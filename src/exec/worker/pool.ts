@@ -10,7 +10,8 @@
  */
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Piscina } from 'piscina';
+import { createRequire } from 'node:module';
+import type { Piscina } from 'piscina';
 import type { TileResult, TileTask } from './executor.js';
 import type { DeflateResult, DeflateTask } from '../../io/png/deflate.js';
 
@@ -80,7 +81,9 @@ export class TilePool {
     if (this.#closed) throw new Error('the pipeline is closed');
     if (this.#piscina) return this.#piscina;
     const memoryMb = this.#options.workerMemoryMb ?? DEFAULT_WORKER_MEMORY_MB;
-    const piscina = new Piscina({
+    // piscina itself is loaded with the first pool: runs with no tile work never need it.
+    const { Piscina: PiscinaPool } = createRequire(import.meta.url)('piscina') as typeof import('piscina');
+    const piscina = new PiscinaPool({
       filename: WORKER_FILE,
       minThreads: this.workers,
       maxThreads: this.workers,
