@@ -18,6 +18,7 @@ import { loadPlugins } from '../src/plan/registry.js';
 import { findConfig, loadConfig } from './config.js';
 import { formatOpsList } from './ops-list.js';
 import { Reporter } from './report.js';
+import type { InputWatch } from './watch.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -75,6 +76,7 @@ async function runCommand(program: Command, inputs: string[]): Promise<number> {
   };
   process.stdout.on('error', onStdoutError);
   let pipeline: Pipeline | undefined;
+  let watching: InputWatch | undefined;
   try {
     pipeline = createPipeline(o.pipeline);
     await pipeline.registry(); // plugin load errors are usage errors, before any file
@@ -92,18 +94,19 @@ async function runCommand(program: Command, inputs: string[]): Promise<number> {
       if (summary.manifestError) process.stderr.write(`tilepipe: ${summary.manifestError}\n`);
       return summary.failed > 0 || summary.manifestError ? 1 : 0;
     };
+    if (o.watch) {
+      // Watching starts before the first run, so that a change made while it runs is not missed.
+      const { startWatching } = await import('./watch.js'); // chokidar only for --watch
+      watching = await startWatching({ inputs: o.run.inputs, cwd: process.cwd(), outDir: o.run.outDir, onError: (message) => process.stderr.write(`tilepipe: ${message}\n`) });
+    }
     const code = await runOnce();
-    if (o.watch && !signalCode) {
+    if (watching && !signalCode) {
       if (!o.quiet) process.stderr.write('tilepipe: watching the inputs; Ctrl-C to stop\n');
-      const { watchInputs } = await import('./watch.js'); // chokidar only for --watch
-      await watchInputs({
-        inputs: o.run.inputs, cwd: process.cwd(), outDir: o.run.outDir, signal: controller.signal,
-        rerun: async () => void (await runOnce()),
-        onError: (message) => process.stderr.write(`tilepipe: ${message}\n`),
-      });
+      await watching.follow(async () => void (await runOnce()), controller.signal);
     }
     return signalCode || code;
   } finally {
+    await watching?.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await pipeline?.close();

@@ -1,6 +1,6 @@
 /**
- * `--watch`: after the first run, watch the inputs (chokidar) and run again
- * when files are added, changed or removed. Each rerun goes through the same
+ * `--watch`: watch the inputs (chokidar) from before the first run, and run
+ * again when files are added, changed or removed (also during the first run). Each rerun goes through the same
  * manifest and cache, so only what changed is processed; removed inputs lose
  * their outputs only with `--prune`. A failing file or rerun is reported and
  * the watch goes on; it ends when `signal` aborts (Ctrl-C).
@@ -20,50 +20,68 @@ export function watchRoots(inputs: readonly string[], cwd: string): string[] {
   });
 }
 
-/** Watches until `signal` aborts; calls `rerun` once the inputs have settled after each burst of changes. */
-export async function watchInputs(options: {
+/** A watch on the inputs, started before the first run so that no change is missed. */
+export interface InputWatch {
+  /**
+   * Calls `rerun` once the inputs have settled after each burst of changes
+   * (and at once for changes made since the watch started), until `signal`
+   * aborts; then stops watching.
+   */
+  follow(rerun: () => Promise<void>, signal: AbortSignal): Promise<void>;
+  /** Stops watching (without following). */
+  close(): Promise<void>;
+}
+
+/** Starts watching the inputs (resolves once the watcher is ready); the out-dir is never watched. */
+export async function startWatching(options: {
   readonly inputs: readonly string[];
   readonly cwd: string;
-  /** Never watched: the out-dir (outputs and manifest). */
   readonly outDir: string;
-  readonly signal: AbortSignal;
-  readonly rerun: () => Promise<void>;
   readonly onError: (message: string) => void;
-}): Promise<void> {
-  const { signal } = options;
+}): Promise<InputWatch> {
   const outDir = path.resolve(options.cwd, options.outDir);
   const watcher = watch(watchRoots(options.inputs, options.cwd), {
     ignoreInitial: true,
     ignored: (p: string) => p === outDir || p.startsWith(`${outDir}${path.sep}`) || /\.tilepipe-|\.tmp$/.test(path.basename(p)),
     awaitWriteFinish: { stabilityThreshold: 150, pollInterval: 50 },
   });
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let again = false;
-  const runNow = async (): Promise<void> => {
-    if (running) {
-      again = true;
-      return;
-    }
-    running = options.rerun().catch((err: unknown) => options.onError(err instanceof Error ? err.message : String(err)));
-    await running;
-    running = undefined;
-    if (again && !signal.aborted) {
-      again = false;
-      await runNow();
-    }
-  };
-  const changed = (): void => {
-    clearTimeout(timer);
-    timer = setTimeout(() => void runNow(), SETTLE_MS);
-  };
-  watcher.on('add', changed).on('change', changed).on('unlink', changed);
   watcher.on('error', (err: unknown) => options.onError(`watching: ${err instanceof Error ? err.message : String(err)}`));
-  await new Promise<void>((resolve) => {
-    if (signal.aborted) resolve();
-    else signal.addEventListener('abort', () => resolve(), { once: true });
-  });
-  clearTimeout(timer);
-  await watcher.close();
-  await running;
+  await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+  let changedEarly = false;
+  let changed = (): void => void (changedEarly = true); // until follow(): a change during the first run
+  watcher.on('add', () => changed()).on('change', () => changed()).on('unlink', () => changed());
+
+  return {
+    close: () => watcher.close(),
+    async follow(rerun, signal) {
+      let timer: NodeJS.Timeout | undefined;
+      let running: Promise<void> | undefined;
+      let again = false;
+      const runNow = async (): Promise<void> => {
+        if (running) {
+          again = true;
+          return;
+        }
+        running = rerun().catch((err: unknown) => options.onError(err instanceof Error ? err.message : String(err)));
+        await running;
+        running = undefined;
+        if (again && !signal.aborted) {
+          again = false;
+          await runNow();
+        }
+      };
+      changed = (): void => {
+        clearTimeout(timer);
+        timer = setTimeout(() => void runNow(), SETTLE_MS);
+      };
+      if (changedEarly) changed();
+      await new Promise<void>((resolve) => {
+        if (signal.aborted) resolve();
+        else signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+      clearTimeout(timer);
+      await watcher.close();
+      await running;
+    },
+  };
 }

@@ -16,6 +16,7 @@ import { parseEncode } from '../model/encoder-options.js';
 import { decodeImage, orientedSize, probeImage, type DecodedImage } from '../io/decode.js';
 import { readInput } from '../io/read.js';
 import { encodeToBuffer, encodeToFile, formatFromPath, type ParallelEncode } from '../io/encode.js';
+import { transcodeDirect } from './direct.js';
 import { Coordinator } from './coordinator.js';
 import { withDeadline } from './deadline.js';
 import { checkPlannedSizes, withImageSignal } from './image-guard.js';
@@ -38,10 +39,8 @@ export interface EngineSettings {
   readonly parallelPngMinPixels: number | false;
 }
 
-function oneLine(err: unknown): string {
-  const msg = err instanceof Error ? err.message : String(err);
-  return msg.replace(/\s*\n\s*/g, '; ').trim();
-}
+/** An error as one line. */
+const oneLine = (err: unknown): string => (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, '; ').trim();
 
 /**
  * Sets libvips's process-wide thread budget for tilepipe: one libvips thread
@@ -70,7 +69,7 @@ export class Engine {
   readonly #coordinator: Coordinator;
   readonly #registry: Promise<OpRegistry>;
   readonly #budget: MemoryBudget;
-  readonly #times = { readMs: 0, decodeMs: 0, encodeMs: 0, images: 0, inFlight: 0, peakInFlight: 0 };
+  readonly #times = { readMs: 0, decodeMs: 0, encodeMs: 0, transcodeMs: 0, images: 0, inFlight: 0, peakInFlight: 0 };
 
   constructor(s: EngineSettings) {
     this.workers = s.workers;
@@ -183,6 +182,14 @@ export class Engine {
       const release = await this.#budget.acquire(imageBytes(largest, bytes.length), imageSignal);
       let decoded: DecodedImage | undefined;
       try {
+        t = performance.now();
+        const direct = await transcodeDirect(job, bytes, plan, meta, { limitInputPixels: this.#limitInputPixels, parallel: this.#parallel }, imageSignal);
+        if (direct) {
+          this.#times.transcodeMs += performance.now() - t;
+          onEvent?.({ type: 'decoded', input: job.input, width: direct.outputs[0].width, height: direct.outputs[0].height });
+          this.#times.images++;
+          return direct;
+        }
         decoded = await this.#decode(bytes, plan.onLoad, meta, imageSignal);
         bytes = undefined; // the encoded input is not needed once decoded
         onEvent?.({ type: 'decoded', input: job.input, width: decoded.raster.width, height: decoded.raster.height });

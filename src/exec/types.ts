@@ -81,6 +81,8 @@ export interface PipelineTimes extends PoolTimes, CoordinatorTimes {
   readMs: number;
   decodeMs: number;
   encodeMs: number;
+  /** Images decoded and encoded in one sharp pipeline (nothing to run between; see io/transcode.ts). */
+  transcodeMs: number;
   images: number;
   peakInFlight: number;
 }

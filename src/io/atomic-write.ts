@@ -44,6 +44,8 @@ export interface WriteOptions {
   readonly signal?: AbortSignal;
   /** Refuse to write unless the target's folder, with symbolic links resolved, is inside this folder. */
   readonly within?: string;
+  /** What the writer does, for a timeout's message (`timed out … while <activity>`; default `writing`). */
+  readonly activity?: string;
 }
 
 /** Whether path `p` is `root` or below it (both absolute, links already resolved). */
@@ -105,7 +107,7 @@ export async function writeAtomic<T>(target: string, write: (tmp: string) => Pro
   try {
     signal?.throwIfAborted();
     work = write(tmp);
-    const value = await withDeadline(work, signal, 'writing');
+    const value = await withDeadline(work, signal, options.activity ?? 'writing');
     signal?.throwIfAborted();
     const s = await stat(tmp);
     const final = await finalPath(target, tmp);

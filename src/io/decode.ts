@@ -2,7 +2,7 @@
  * The input side of the I/O stage: asynchronous reads, and decoding with
  * sharp into 8-bit sRGB RGBA with EXIF orientation applied.
  */
-import sharp, { type Metadata } from 'sharp';
+import sharp, { type Metadata, type Sharp } from 'sharp';
 import type { OpInstance } from '../plan/chain.js';
 import { withDeadline } from '../exec/deadline.js';
 import type { Raster } from '../model/raster.js';
@@ -59,6 +59,30 @@ export function orientedSize(meta: Metadata): { width: number; height: number } 
  * fresh, transferable buffers anyway.
  */
 export async function decodeImage(input: Uint8Array, options: DecodeOptions = {}): Promise<DecodedImage> {
+  const { image, meta, hasAlpha } = await decodingPipeline(input, options);
+  const { data, info } = await withDeadline(image.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true }), options.signal, 'decoding');
+  const channels = hasAlpha ? 4 : 3;
+  if (info.channels !== channels) throw new Error(`decoded to ${info.channels} channels, expected ${channels}`);
+  return {
+    raster: { data, width: info.width, height: info.height, channels, hasAlpha },
+    format: meta.format ?? 'unknown',
+    metadata: sourceMetadata(meta),
+    pages: meta.pages ?? 1,
+  };
+}
+
+/** What an output may keep of a source (`keepMetadata`), from its header. */
+export function sourceMetadata(meta: Metadata): SourceMetadata {
+  return meta.exif ? { exif: meta.exif } : {};
+}
+
+/**
+ * The decoding steps as a sharp pipeline, before its output is chosen: EXIF
+ * orientation, the `onLoad` op, 8-bit sRGB, and alpha only when the source
+ * has it. {@link decodeImage} ends it with raw pixels; an image with nothing
+ * to run between decode and encode ends it with the encoder instead.
+ */
+export async function decodingPipeline(input: Uint8Array, options: DecodeOptions = {}): Promise<{ image: Sharp; meta: Metadata; hasAlpha: boolean }> {
   const image = sharp(input, {
     limitInputPixels: options.limitInputPixels ?? DEFAULT_LIMIT_INPUT_PIXELS,
     failOn: 'warning',
@@ -73,15 +97,5 @@ export async function decodeImage(input: Uint8Array, options: DecodeOptions = {}
   // RGBA only when the source has alpha: a photo stays at 3 bytes per pixel until the kernels (which see RGBA).
   const hasAlpha = meta.hasAlpha === true;
   const srgb = image.toColourspace('srgb');
-  const { data, info } = await withDeadline((hasAlpha ? srgb.ensureAlpha() : srgb.removeAlpha())
-    .raw({ depth: 'uchar' })
-    .toBuffer({ resolveWithObject: true }), options.signal, 'decoding');
-  const channels = hasAlpha ? 4 : 3;
-  if (info.channels !== channels) throw new Error(`decoded to ${info.channels} channels, expected ${channels}`);
-  return {
-    raster: { data, width: info.width, height: info.height, channels, hasAlpha },
-    format: meta.format ?? 'unknown',
-    metadata: meta.exif ? { exif: meta.exif } : {},
-    pages: meta.pages ?? 1,
-  };
+  return { image: hasAlpha ? srgb.ensureAlpha() : srgb.removeAlpha(), meta, hasAlpha };
 }

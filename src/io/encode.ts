@@ -61,13 +61,23 @@ function encoder(raster: Raster, options: EncodeOptions): Sharp {
   let image = sharp(raster.data, { raw: { width: raster.width, height: raster.height, channels: raster.channels } });
   if (options.width && options.width !== raster.width) image = image.resize({ width: options.width, withoutEnlargement: true });
   if (!raster.hasAlpha && raster.channels === 4) image = image.removeAlpha();
-  else if (options.format === 'jpeg') image = image.flatten({ background: '#ffffff' });
+  return encodingSteps(image, raster.width * raster.height, options);
+}
+
+/**
+ * The encoding steps that follow the pixels in a sharp pipeline: JPEG
+ * flattened onto white, the kept metadata, and the format with its settings
+ * (`pixels`: the encoded image's size, which decides JPEG's optimised coding).
+ */
+export function encodingSteps(input: Sharp, pixels: number, options: EncodeOptions): Sharp {
+  let image = input;
+  if (options.format === 'jpeg') image = image.flatten({ background: '#ffffff' });
   if (options.metadata) image = withSourceMetadata(image, options.metadata);
   const q = options.quality;
   const enc = sharpEncoderOptions(options.format, options.encoder);
   const quality = q ? { quality: q } : {};
   switch (options.format) {
-    case 'jpeg': return image.jpeg({ ...quality, optimiseCoding: raster.width * raster.height <= JPEG_OPTIMISE_MAX_PIXELS, ...enc });
+    case 'jpeg': return image.jpeg({ ...quality, optimiseCoding: pixels <= JPEG_OPTIMISE_MAX_PIXELS, ...enc });
     case 'webp': return image.webp({ ...quality, ...enc });
     case 'avif': return image.avif({ ...quality, ...enc });
     case 'tiff': return image.tiff({ ...quality, ...enc });
