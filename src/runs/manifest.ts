@@ -18,95 +18,19 @@
  */
 import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
-import { readFile, readdir, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
+import { rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type Lockfile from 'proper-lockfile';
 import { writeAtomic } from '../io/atomic-write.js';
-import { HOST_TAG, leftByDeadProcess } from '../io/process-alive.js';
+import { HOST_TAG } from '../io/process-alive.js';
+import { JOURNAL_DIR, MANIFEST_NAME, journalOwnerGone, readAll, type ManifestEntry, type OutputSize, type StoredEntry } from './manifest-store.js';
+
+export { JOURNAL_DIR, MANIFEST_NAME, STAT_TRUST_MS, type ManifestEntry, type OutputSize } from './manifest-store.js';
 import { namedByContent, shownPath } from '../io/content-hash.js';
 
 /** proper-lockfile, loaded when a manifest is first saved. */
 const lockfile = (): typeof Lockfile => createRequire(import.meta.url)('proper-lockfile') as typeof Lockfile;
-
-/** File name of the manifest inside the out-dir. */
-export const MANIFEST_NAME = '.tilepipe-manifest.json';
-
-/** Folder of the per-process journals inside the out-dir. */
-export const JOURNAL_DIR = '.tilepipe-manifest.d';
-
-/** What the manifest checks for one output. */
-export interface ManifestEntry {
-  readonly inputHash: string;
-  readonly optionsKey: string;
-  /** The input, relative to the out-dir (so a moved project keeps it); `--prune` removes outputs whose input is gone. */
-  readonly input?: string;
-}
-
-/** What the manifest stores for one output: the check, and what was written. */
-interface StoredEntry extends ManifestEntry {
-  readonly width?: number;
-  readonly height?: number;
-  readonly bytes?: number;
-  /** Modification time of the written file. */
-  readonly mtimeMs?: number;
-  /** When the entry was recorded (ms since the epoch): the latest wins when journals merge. */
-  readonly at?: number;
-  /** A tombstone: the output was removed (`--prune`); kept so that an older entry in another journal cannot revive it. */
-  readonly removed?: boolean;
-  /** For an output named after its content: its planned name with `{contenthash}` in it, relative to the out-dir. */
-  readonly slot?: string;
-}
-
-/** Size details of a written output. */
-export interface OutputSize {
-  readonly width?: number;
-  readonly height?: number;
-  readonly bytes?: number;
-  readonly mtimeMs?: number;
-}
-
-function valid(v: unknown): v is StoredEntry {
-  const e = v as StoredEntry | undefined;
-  return typeof e?.inputHash === 'string' && typeof e?.optionsKey === 'string';
-}
-
-/** Adds `entry` for `key` unless `into` has a later one. */
-function merge(into: Map<string, StoredEntry>, key: string, entry: StoredEntry): void {
-  const have = into.get(key);
-  if (!have || (entry.at ?? 0) >= (have.at ?? 0)) into.set(key, entry);
-}
-
-/** A journal's name, and whether its writer (on this host) is gone. */
-function journalOwnerGone(name: string): boolean {
-  const m = /^([0-9a-f]{8})-(\d+)-/.exec(name);
-  return m !== null && leftByDeadProcess(m[1], Number(m[2]));
-}
-
-/** Reads the compacted manifest and every journal of `dir` into `into`; returns the journal names. */
-async function readAll(dir: string, into: Map<string, StoredEntry>): Promise<string[]> {
-  try {
-    const json = JSON.parse(await readFile(path.join(dir, MANIFEST_NAME), 'utf8')) as { outputs?: Record<string, unknown> };
-    for (const [k, v] of Object.entries(json.outputs ?? {})) if (valid(v)) merge(into, k, v);
-  } catch {
-    // No manifest yet, or a damaged one: its outputs count as out of date.
-  }
-  const names = await readdir(path.join(dir, JOURNAL_DIR)).catch(() => [] as string[]);
-  const journals = names.filter((n) => n.endsWith('.ndjson'));
-  for (const name of journals) {
-    const text = await readFile(path.join(dir, JOURNAL_DIR, name), 'utf8').catch(() => '');
-    for (const line of text.split('\n')) {
-      if (!line) continue;
-      try {
-        const { key, ...entry } = JSON.parse(line) as StoredEntry & { key: string };
-        if (typeof key === 'string' && valid(entry)) merge(into, key, entry);
-      } catch {
-        // A line torn by a kill: the output it describes is redone.
-      }
-    }
-  }
-  return journals;
-}
 
 /** The manifest of one out-dir. Paths are stored relative to the out-dir. */
 export class Manifest {
@@ -114,6 +38,8 @@ export class Manifest {
   readonly #entries: Map<string, StoredEntry>;
   /** Slot → key of the latest output recorded for it. */
   readonly #slots = new Map<string, string>();
+  /** Input (relative) → its hash, keyed by the size and modification time it had when hashed. */
+  readonly #inputStats = new Map<string, { size: number; mtimeMs: number; hash: string }>();
   readonly #journalName = `${HOST_TAG}-${process.pid}-${randomBytes(4).toString('hex')}.ndjson`;
   #journalFd: number | undefined;
   #appendError: Error | undefined;
@@ -126,6 +52,7 @@ export class Manifest {
 
   #indexSlots(): void {
     this.#slots.clear();
+    for (const e of this.#entries.values()) this.#noteInput(e);
     const latest = new Map<string, number>();
     for (const [key, e] of this.#entries) {
       if (e.slot === undefined || (latest.get(e.slot) ?? -Infinity) > (e.at ?? 0)) continue;
@@ -200,8 +127,25 @@ export class Manifest {
     this.#append(this.#key(output), { ...entry, ...size, at: Date.now(), ...(slot !== undefined ? { slot } : {}) });
   }
 
+  #noteInput(e: StoredEntry): void {
+    if (e.input !== undefined && e.inputSize !== undefined && e.inputMtimeMs !== undefined && !e.removed) {
+      this.#inputStats.set(e.input, { size: e.inputSize, mtimeMs: e.inputMtimeMs, hash: e.inputHash });
+    }
+  }
+
+  /**
+   * The content hash recorded for `input` (relative to the out-dir, as in
+   * entries) when it had this size and modification time, if any: a rerun
+   * need not read an unchanged input again.
+   */
+  knownHash(input: string, size: number, mtimeMs: number): string | undefined {
+    const known = this.#inputStats.get(input);
+    return known && known.size === size && known.mtimeMs === mtimeMs ? known.hash : undefined;
+  }
+
   #append(key: string, stored: StoredEntry): void {
     this.#entries.set(key, stored);
+    this.#noteInput(stored);
     if (stored.slot !== undefined) this.#slots.set(stored.slot, key);
     try {
       if (this.#journalFd === undefined) {

@@ -3,6 +3,7 @@
  * inputs, hash every input (with deadlines), and name every output, refusing
  * collisions and overwrites before any work starts.
  */
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseOptions } from '../model/options.js';
 import { parseEncode } from '../model/encoder-options.js';
@@ -12,9 +13,10 @@ import { FORMAT_EXTENSION, formatFromPath } from '../io/encode.js';
 import type { Engine } from '../exec/engine.js';
 import type { OutputSpec } from '../exec/types.js';
 import { runBounded } from '../exec/bounded.js';
+import { withDeadline } from '../exec/deadline.js';
 import { expandInputs, type InputFile } from './expand-inputs.js';
 import { hashFile, keyOf } from './hash.js';
-import { MANIFEST_NAME, type Manifest } from './manifest.js';
+import { MANIFEST_NAME, STAT_TRUST_MS, type Manifest } from './manifest.js';
 import { checkTemplate, defaultTemplate, renderName } from './naming.js';
 import { outputKey } from './cache.js';
 import { shownPath } from '../io/content-hash.js';
@@ -53,6 +55,9 @@ export async function planRun(engine: Engine, options: RunOptions, outDir: strin
 
   const unreadable: Array<{ file: InputFile; error: string }> = [];
   const hashes = new Map<string, string>();
+  /** Inputs whose size and modification time may stand for their content in later runs (see STAT_TRUST_MS). */
+  const stats = new Map<string, { inputSize: number; inputMtimeMs: number }>();
+  const relativeInput = (file: InputFile): string => path.relative(outDir, file.path).split(path.sep).join('/');
   await runBounded(files, 8, async (file) => {
     if (file.problem) {
       unreadable.push({ file, error: `${file.path}: ${file.problem}` });
@@ -60,7 +65,11 @@ export async function planRun(engine: Engine, options: RunOptions, outDir: strin
     }
     const deadline = engine.timeout === undefined ? undefined : AbortSignal.timeout(engine.timeout);
     try {
-      hashes.set(file.path, await hashFile(file.path, deadline));
+      // An input unchanged since a run hashed it (same size and modification time) is not read again.
+      const s = await withDeadline(stat(file.path), deadline, 'reading');
+      const known = options.force ? undefined : manifest.knownHash(relativeInput(file), s.size, s.mtimeMs);
+      hashes.set(file.path, known ?? await hashFile(file.path, deadline));
+      if (Date.now() - s.mtimeMs >= STAT_TRUST_MS) stats.set(file.path, { inputSize: s.size, inputMtimeMs: s.mtimeMs });
     } catch (err) {
       const reason = deadline?.aborted ? `timed out after ${engine.timeout} ms while hashing` : (err as Error).message;
       unreadable.push({ file, error: `${file.path}: cannot read: ${reason}` });
@@ -98,7 +107,7 @@ export async function planRun(engine: Engine, options: RunOptions, outDir: strin
     }
     // Encoder settings join the key only when given, so manifests written without them stay valid.
     const optionsKey = keyOf({ ops: chainKey, outputs: outputs.map((o) => [o.format, o.quality, o.width, o.keepMetadata, ...(o.encoder ? [o.encoder] : [])]) });
-    planned.push({ file, hash, outputs, entry: { inputHash: hash, optionsKey, input: path.relative(outDir, file.path).split(path.sep).join('/') }, keys: outputs.map((o) => outputKey(hash, chainKey, o)) });
+    planned.push({ file, hash, outputs, entry: { inputHash: hash, optionsKey, input: relativeInput(file), ...stats.get(file.path) }, keys: outputs.map((o) => outputKey(hash, chainKey, o)) });
   }
   return { inputs: files.length, planned, unreadable };
 }
