@@ -1,5 +1,5 @@
 /**
- * `tilepipe info <inputs...> [--json]`: each image's header facts (size,
+ * `tilepipe info <inputs...> [--json] [--ignore <glob>]...`: each image's header facts (size,
  * format, channels, colour space, orientation, ICC profile, frames, pixels),
  * without processing. Exit 0, or 1 if any input could not be read.
  */
@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { expandInputs } from '../src/runs/expand-inputs.js';
 import { inspectFile, type ImageInfo } from '../src/io/inspect.js';
+import { collect } from './flags.js';
 
 /** A path as the user would type it: relative to the working folder when inside it. */
 function shown(file: string): string {
@@ -35,8 +36,9 @@ export function addInfoCommand(program: Command, setCode: (code: number) => void
     .argument('<inputs...>', 'image files, directories (walked recursively) or quoted globs')
     .option('--json', 'one JSON object per image (NDJSON)')
     .option('--follow-symlinks', 'follow symbolic links in folders and globs')
-    .action(async (inputs: string[], opts: { json?: boolean; followSymlinks?: boolean }) => {
-      const files = await expandInputs(inputs, { followSymlinks: Boolean(opts.followSymlinks) });
+    .option('--ignore <glob>', 'leave out matching inputs, as for a run (repeatable)', collect)
+    .action(async (inputs: string[], opts: { json?: boolean; followSymlinks?: boolean; ignore?: string[] }) => {
+      const files = await expandInputs(inputs, { followSymlinks: Boolean(opts.followSymlinks), ignore: opts.ignore ?? [] });
       let failed = 0;
       if (files.length === 0) {
         process.stderr.write(`tilepipe: no images found in ${inputs.join(' ')}\n`);

@@ -44,6 +44,10 @@ describe('tilepipe info', () => {
     expect(turned).toMatchObject({ path: 'in/turned.jpg', format: 'jpeg', width: 20, height: 30, pixels: 600, channels: 3, hasAlpha: false, space: 'srgb', depth: 'uchar', orientation: 6, frames: 1 });
     expect(turned.icc).toBe('sRGB');
     expect(p3.icc).toMatch(/P3/);
+    // --ignore leaves inputs out, as for a run: without the broken file, exit 0.
+    const ignored = await tilepipe(['info', 'in', '--ignore', 'broken.*', '--ignore', 'in/p3.png'], root);
+    expect(ignored.code).toBe(0);
+    expect(lines(ignored.stdout).map((l) => l.split(/\s+/)[0]).sort()).toEqual(['in/alpha.png', 'in/turned.jpg']);
     // The library gives the same facts.
     expect(await inspectFile(path.join(dir, 'turned.jpg'))).toMatchObject({ width: 20, height: 30, orientation: 6 });
   });
