@@ -117,4 +117,10 @@ describe.each(Object.keys(BUILDERS))('%s build', (name) => {
     await expect(BUILDERS[name](app, 'bad.js', path.join(tmp, `bad-${name}`), { workers: 1, cacheDir: path.join(tmp, 'cache') }))
       .rejects.toThrow(/photo\.jpg: unknown operation "blurr"/);
   }, 60_000);
+
+  it('fails the build on a missing image or a file that is not an image, naming it', async () => {
+    const options = { workers: 1, cacheDir: path.join(tmp, 'cache') };
+    await expect(BUILDERS[name](app, 'missing.js', path.join(tmp, `missing-${name}`), options)).rejects.toThrow(/nope\.jpg/);
+    await expect(BUILDERS[name](app, 'not-image.js', path.join(tmp, `not-image-${name}`), options)).rejects.toThrow(/package\.json\b.*(unsupported image format|not an image|Input file)/i);
+  }, 60_000);
 });
