@@ -26,7 +26,7 @@ export interface Options {
 
 /** Prints usage with `msg` and exits 2. */
 export function usage(msg: string): never {
-  process.stderr.write(`bench: ${msg}\nusage: node dist/bench/run.js [--quick] [--json] [--workload batch|big|custom|photos|photos-fast|queue]... [--runs N] [--max-workers N] [--scale F] [--images N] [--jimp-images N] [--no-jimp] [--no-pin] [--results DIR] [--from-json FILE]\n`);
+  process.stderr.write(`bench: ${msg}\nusage: node dist/bench/run.js [--quick] [--json] [--workload batch|big|custom|photos|photos-fast|photos-resize|queue]... [--runs N] [--max-workers N] [--scale F] [--images N] [--jimp-images N] [--no-jimp] [--no-pin] [--results DIR] [--from-json FILE]\n`);
   process.exit(2);
 }
 

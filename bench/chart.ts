@@ -4,7 +4,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import type { BenchReport } from './report.js';
 
-const COLORS: Record<string, string> = { batch: '#1f77b4', big: '#d62728', custom: '#2ca02c', photos: '#9467bd', 'photos-fast': '#ff7f0e' };
+const COLORS: Record<string, string> = { batch: '#1f77b4', big: '#d62728', custom: '#2ca02c', photos: '#9467bd', 'photos-fast': '#ff7f0e', 'photos-resize': '#8c564b' };
 const MARKERS: Record<string, { x: 'one' | 'all'; shape: string }> = {
   'main-thread': { x: 'one', shape: 'circle' },
   'sharp-tuned': { x: 'all', shape: 'square' },

@@ -7,7 +7,7 @@
  *                                         # too small for stable speedups
  *   npm run bench -- --workload batch --runs 7 --max-workers 4 --json
  *
- * Options: --workload batch|big|custom|photos|photos-fast (repeatable or comma-separated; default all),
+ * Options: --workload batch|big|custom|photos|photos-fast|photos-resize (repeatable or comma-separated; default all),
  * --runs N (default 5; quick 3), --max-workers N (default os.availableParallelism()),
  * --scale F (multiplies image megapixels), --images N (batch/custom image count),
  * --jimp-images N (jimp subset, default 4; quick 1), --no-jimp, --no-pin, --json,

@@ -60,7 +60,7 @@ export interface StageBreakdown {
   readonly peakInFlight: number;
 }
 
-export const STAGES = ['read', 'decode', 'compute', 'transferQueue', 'cutReassemble', 'geometry', 'encodeWrite'] as const;
+export const STAGES = ['read', 'decode', 'compute', 'transferQueue', 'cutReassemble', 'geometry', 'encodeWrite', 'transcode'] as const;
 export type StageName = (typeof STAGES)[number];
 export const STAGE_LABELS: Record<StageName, string> = {
   read: 'read (fs)',
@@ -70,6 +70,7 @@ export const STAGE_LABELS: Record<StageName, string> = {
   cutReassemble: 'cut + reassemble (main thread)',
   geometry: 'geometry (sharp)',
   encodeWrite: 'encode + write (sharp)',
+  transcode: 'decode + encode in one pipeline (sharp; nothing between them)',
 };
 
 /** Amdahl's law fitted to the speedup at N, and projected. */
@@ -112,6 +113,7 @@ export function stageBreakdown(workers: number, samples: readonly RunResult[]): 
     cutReassemble: pick((s) => t(s, 'cutMs') + t(s, 'reassembleMs')),
     geometry: pick((s) => t(s, 'geometryMs')),
     encodeWrite: pick((s) => t(s, 'encodeMs')),
+    transcode: pick((s) => t(s, 'transcodeMs')),
   };
   const total = STAGES.reduce((a, k) => a + ms[k], 0) || 1;
   const share = Object.fromEntries(STAGES.map((k) => [k, ms[k] / total])) as Record<StageName, number>;

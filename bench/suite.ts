@@ -1,5 +1,6 @@
 /**
- * The benchmark's workloads (batch, big, custom, photos, photos-fast): their
+ * The benchmark's workloads (batch, big, custom, photos, photos-fast,
+ * photos-resize): their
  * chains, the nearest sharp, jimp, vips-CLI and ImageMagick recipes, and
  * deterministic inputs generated at run time and cached in
  * `os.tmpdir()/tilepipe-bench/`.
@@ -13,8 +14,8 @@ import { OpRegistry } from '../src/plan/registry.js';
 import { OutputFormat } from '../src/model/options.js';
 import { syntheticRaster } from './workload.js';
 
-export type WorkloadName = 'batch' | 'big' | 'custom' | 'photos' | 'photos-fast';
-export const WORKLOAD_NAMES: readonly WorkloadName[] = ['batch', 'big', 'custom', 'photos', 'photos-fast'];
+export type WorkloadName = 'batch' | 'big' | 'custom' | 'photos' | 'photos-fast' | 'photos-resize';
+export const WORKLOAD_NAMES: readonly WorkloadName[] = ['batch', 'big', 'custom', 'photos', 'photos-fast', 'photos-resize'];
 
 /**
  * One step of a sharp recipe (applied in sharp's own fixed order: resize → median → blur → convolve → sharpen → normalise).
@@ -206,6 +207,13 @@ export function workloads(options: SuiteOptions): Workload[] {
       sharpDiffers: 'blur: the same kernel (sharp\'s default, ours within one level); sharpen() is a mild 3×3 convolution where ours is an RGB unsharp mask ' +
         'whose blur is the approximate 3-tap Gaussian (σ 1), plus the detail step; sharp works on 3 channels, our kernels on RGBA.',
       note: 'The photos inputs, with both Gaussians at precision=approximate: the kernels sharp\'s defaults use.',
+    },
+    {
+      name: 'photos-resize', ...photos,
+      ops: [`resize:width=${photoWidth}`],
+      sharp: [{ op: 'resize', width: photoWidth }],
+      sharpDiffers: 'the same work: sharp\'s resize (lanczos3, shrink-on-load where it applies) and its JPEG encoder on both sides; ours also hashes every input and keeps the manifest.',
+      note: 'The photos inputs, resize only: a chain with nothing between decode and encode, which tilepipe runs as one sharp pipeline.',
     },
   ];
 }

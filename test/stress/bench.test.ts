@@ -26,7 +26,7 @@ function runBench(args: string[]): Promise<{ code: number | null; stdout: string
 const positive = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v) && v > 0;
 
 describe('bench', () => {
-  it('--quick --json reports machine, five workloads with runs at 1..N workers, baselines, stages, and writes the chart', async () => {
+  it('--quick --json reports machine, six workloads with runs at 1..N workers, baselines, stages, and writes the chart', async () => {
     const results = mkdtempSync(path.join(os.tmpdir(), 'tilepipe-bench-test-'));
     const { code, stdout, stderr } = await runBench(['--quick', '--json', '--results', results]);
     expect(code, stderr).toBe(0);
@@ -39,7 +39,7 @@ describe('bench', () => {
 
     const N = report.settings.maxWorkers;
     expect(N).toBe(os.availableParallelism());
-    expect(report.workloads.map((w: { name: string }) => w.name)).toEqual(['batch', 'big', 'custom', 'photos', 'photos-fast']);
+    expect(report.workloads.map((w: { name: string }) => w.name)).toEqual(['batch', 'big', 'custom', 'photos', 'photos-fast', 'photos-resize']);
     // The command-line baselines run where their tools are installed (the bench says so when they are not).
     const installed = (tool: string): boolean => ['/usr/bin', '/usr/local/bin', '/bin', '/opt/homebrew/bin'].some((d) => existsSync(path.join(d, tool)));
     const tools = [...(installed('vips') ? ['vips-cli'] : []), ...(installed('mogrify') ? ['magick'] : [])];
@@ -70,7 +70,7 @@ describe('bench', () => {
         const s = w.stages.workers[n];
         expect(s, `${w.name} stages at ${n}`).toBeDefined();
         const shares = Object.values<number>(s.share);
-        expect(shares).toHaveLength(7);
+        expect(shares).toHaveLength(8);
         expect(shares.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
         expect(s.mainThreadBusy).toBeGreaterThanOrEqual(0);
         expect(s.mainThreadBusy).toBeLessThanOrEqual(1);
