@@ -97,7 +97,8 @@ async function runCommand(program: Command, inputs: string[]): Promise<number> {
     if (o.watch) {
       // Watching starts before the first run, so that a change made while it runs is not missed.
       const { startWatching } = await import('./watch.js'); // chokidar only for --watch
-      watching = await startWatching({ inputs: o.run.inputs, cwd: process.cwd(), outDir: o.run.outDir, onError: (message) => process.stderr.write(`tilepipe: ${message}\n`) });
+      watching = await startWatching({ inputs: o.run.inputs, cwd: process.cwd(), outDir: o.run.outDir, signal: controller.signal, onError: (message) => process.stderr.write(`tilepipe: ${message}\n`) });
+      if (signalCode) return signalCode; // Ctrl-C while the watcher scanned
     }
     const code = await runOnce();
     if (watching && !signalCode) {

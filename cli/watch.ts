@@ -38,15 +38,22 @@ export async function startWatching(options: {
   readonly cwd: string;
   readonly outDir: string;
   readonly onError: (message: string) => void;
+  /** Stops waiting for the watcher's first scan (Ctrl-C during it). */
+  readonly signal: AbortSignal;
 }): Promise<InputWatch> {
   const outDir = path.resolve(options.cwd, options.outDir);
   const watcher = watch(watchRoots(options.inputs, options.cwd), {
     ignoreInitial: true,
-    ignored: (p: string) => p === outDir || p.startsWith(`${outDir}${path.sep}`) || /\.tilepipe-|\.tmp$/.test(path.basename(p)),
+    ignored: (p: string) => p === outDir || p.startsWith(`${outDir}${path.sep}`) || /\.tilepipe-|\.tmp$/.test(path.basename(p)) ||
+      /(^|[/\\])(node_modules|\.git)$/.test(p),
     awaitWriteFinish: { stabilityThreshold: 150, pollInterval: 50 },
   });
   watcher.on('error', (err: unknown) => options.onError(`watching: ${err instanceof Error ? err.message : String(err)}`));
-  await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+  await new Promise<void>((resolve) => {
+    watcher.once('ready', () => resolve());
+    if (options.signal.aborted) resolve();
+    else options.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
   let changedEarly = false;
   let changed = (): void => void (changedEarly = true); // until follow(): a change during the first run
   watcher.on('add', () => changed()).on('change', () => changed()).on('unlink', () => changed());

@@ -66,7 +66,13 @@ export class Coordinator {
       } else if (isLutStage(stage)) {
         // One fused table in place: cheaper than any copy to a worker and back.
         const t = performance.now();
-        const [first, ...rest] = stage.steps.map((s) => s.inst.def.kind === 'point' ? s.inst.def.lut!(s.inst.params as never) : new Uint8Array(0));
+        const [first, ...rest] = stage.steps.map((s) => {
+          try {
+            return s.inst.def.kind === 'point' ? s.inst.def.lut!(s.inst.params as never) : new Uint8Array(0);
+          } catch (err) {
+            throw new Error(`operation "${s.inst.def.name}" failed: ${err instanceof Error ? err.message : String(err)}`);
+          }
+        });
         const lut = rest.reduce(composeLut, first);
         (cur.channels === 3 ? applyLutRgb : applyLut)(cur.data, lut);
         applied = undefined;

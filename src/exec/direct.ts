@@ -22,7 +22,7 @@ export interface DirectSettings {
 /**
  * Transcodes the image if its plan and outputs allow it (no stage after the
  * on-load op, one output, no width variant, not a PNG for the banded
- * encoder, no alpha with an on-load resize). Undefined when they do not, or when the pipeline failed: the
+ * encoder, no alpha with an on-load resize, 8-bit sources only). Undefined when they do not, or when the pipeline failed: the
  * two-step path then redoes the image and says whether its input or its
  * output was at fault.
  */
@@ -34,6 +34,8 @@ export async function transcodeDirect(
   if (plan.stages.length > 0 || more.length > 0 || !out || out.width !== undefined) return undefined;
   const { width, height } = orientedSize(meta);
   if (out.format === 'png' && settings.parallel && width * height >= settings.parallel.minPixels) return undefined;
+  // 16-bit sources: the two-step path makes them 8-bit sRGB first; in one pipeline, keeping metadata (an sRGB profile) would transform the 16-bit pixels again.
+  if (meta.depth !== 'uchar') return undefined;
   // libvips resamples premultiplied alpha; in one pipeline it does not round back to 8 bits before the encoder (JPEG: up to 16 levels apart).
   if (meta.hasAlpha && plan.onLoad) return undefined;
   const { width: _variant, path: target, within, keepMetadata, ...encode } = out;

@@ -14,7 +14,7 @@ import type { ChainStep } from '../plan/chain.js';
 import { DEFAULT_CACHE_DIR, type OutputRecord } from '../runs/cache.js';
 import { FORMAT_EXTENSION } from '../io/encode.js';
 import { createPipeline, type Pipeline } from '../pipeline.js';
-import { metaOf, pictureOf, srcsetOf, type PlacedOutput } from '../web/picture.js';
+import { metaOf, pictureOf, srcsetOf, urlSafeStem, type PlacedOutput } from '../web/picture.js';
 import { toHtml } from '../web/html.js';
 import { cachedPlaceholder } from '../web/placeholder.js';
 import { parseTilepipeId, type TilepipeRequest } from './query.js';
@@ -149,7 +149,7 @@ export const unpluginTilepipe: UnpluginInstance<TilepipePluginOptions | undefine
           : meta.framework === 'webpack' || meta.framework === 'rspack' ? webpackEmitter(this)
           : vite?.command === 'serve' ? devEmitter(request)
           : rollupEmitter(this, root(), (ref) => viteRefs.add(ref));
-        const stem = path.basename(request.file, path.extname(request.file));
+        const stem = urlSafeStem(request.file);
         const refs = await Promise.all(records.map((r, i) => {
           const width = request.widths ? `-${request.widths[Math.floor(i / request.formats.length)]}` : '';
           return emit({ name: `${stem}${width}.${FORMAT_EXTENSION[r.format]}`, file: r.path, source: request.file }, i);
@@ -158,6 +158,10 @@ export const unpluginTilepipe: UnpluginInstance<TilepipePluginOptions | undefine
         const code = moduleCode(valueOf(request, placed, placeholder), refs.map((r) => r.url), refs.flatMap((r) => (r.importLine ? [r.importLine] : [])));
         return meta.framework === 'vite' || meta.framework === 'rollup' ? { code, map: { mappings: '' } } : { code };
       },
+    },
+
+    buildStart() {
+      if (vite?.command !== 'serve') subModules.clear(); // a new build (watch mode): the last one's asset modules are done
     },
 
     // Every load has run by the end of the build phase (and buildEnd runs on failure, and when the dev server closes).

@@ -65,6 +65,9 @@ export function parseTilepipeId(id: string): TilepipeRequest | undefined {
       throw new ValidationError(`unknown query parameter "${key}"; valid: ${OWN_PARAMS.join(', ')}, ${ENCODER_OPTIONS.join(', ')}`);
     }
   }
+  for (const [key, value] of params) {
+    if (/[\u0000-\u001f\u007f]/.test(value)) throw new ValidationError(`"${key}" holds a control character`);
+  }
   for (const key of [...OWN_PARAMS.filter((k) => k !== 'op'), ...ENCODER_OPTIONS]) {
     if (params.getAll(key).length > 1) throw new ValidationError(`"${key}" may be given once`);
   }

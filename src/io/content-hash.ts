@@ -5,7 +5,7 @@
  * before the rename, so the name is known only once the bytes are.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -24,9 +24,11 @@ export function shownPath(planned: string): string {
   return planned.split(CONTENT_HASH_MARK).join('{contenthash}');
 }
 
-/** First 8 hex digits of a file's SHA-256. */
+/** First 8 hex digits of a file's SHA-256 (streamed: outputs can be large). */
 export async function contentHashOf(file: string): Promise<string> {
-  return createHash('sha256').update(await readFile(file)).digest('hex').slice(0, 8);
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex').slice(0, 8);
 }
 
 /** Where the bytes now in `written` go: `planned` with the marker replaced by their content hash (unchanged without one). */

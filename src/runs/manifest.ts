@@ -50,6 +50,13 @@ export class Manifest {
     this.#indexSlots();
   }
 
+  /** Whether a later output of the same input took this `{contenthash}` output's slot. */
+  #superseded(key: string, entry: StoredEntry): boolean {
+    if (entry.slot === undefined) return false;
+    const latest = this.#slots.get(entry.slot);
+    return latest !== undefined && latest !== key && this.#entries.get(latest)?.input === entry.input;
+  }
+
   #indexSlots(): void {
     this.#slots.clear();
     for (const e of this.#entries.values()) this.#noteInput(e);
@@ -86,7 +93,7 @@ export class Manifest {
     return [...this.#entries].filter(([, e]) => !e.removed).map(([key, entry]) => ({
       output: path.join(this.#dir, ...key.split('/')),
       entry,
-      superseded: entry.slot !== undefined && this.#slots.get(entry.slot) !== key,
+      superseded: this.#superseded(key, entry),
     }));
   }
 

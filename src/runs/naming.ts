@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { ValidationError } from '../model/errors.js';
-import { CONTENT_HASH_MARK } from '../io/content-hash.js';
+import { CONTENT_HASH_MARK, shownPath } from '../io/content-hash.js';
 
 /** Placeholders a name template may use. */
 export const NAME_FIELDS = ['dir', 'name', 'ext', 'srcext', 'width', 'format', 'hash', 'contenthash'] as const;
@@ -69,6 +69,9 @@ export function renderName(template: string, fields: NameFields, outDir: string)
   });
   const root = path.resolve(outDir);
   const target = path.resolve(root, rendered.replace(/^[/\\]+/, ''));
+  if (path.dirname(target).includes(CONTENT_HASH_MARK)) {
+    throw new ValidationError(`name template "${template}" gives "${shownPath(rendered)}", with {contenthash} in a folder: it may only be used in the file name`);
+  }
   const rel = path.relative(root, target);
   if (rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) {
     throw new ValidationError(`name template "${template}" gives "${rendered}", which is outside the out-dir`);

@@ -67,9 +67,12 @@ export async function planRun(engine: Engine, options: RunOptions, outDir: strin
     try {
       // An input unchanged since a run hashed it (same size and modification time) is not read again.
       const s = await withDeadline(stat(file.path), deadline, 'reading');
+      const oldEnough = Date.now() - s.mtimeMs >= STAT_TRUST_MS;
       const known = options.force ? undefined : manifest.knownHash(relativeInput(file), s.size, s.mtimeMs);
       hashes.set(file.path, known ?? await hashFile(file.path, deadline));
-      if (Date.now() - s.mtimeMs >= STAT_TRUST_MS) stats.set(file.path, { inputSize: s.size, inputMtimeMs: s.mtimeMs });
+      // Recorded only if the file was old enough when hashed and did not change while it was read.
+      const after = known ? s : await withDeadline(stat(file.path), deadline, 'reading');
+      if (oldEnough && after.size === s.size && after.mtimeMs === s.mtimeMs) stats.set(file.path, { inputSize: s.size, inputMtimeMs: s.mtimeMs });
     } catch (err) {
       const reason = deadline?.aborted ? `timed out after ${engine.timeout} ms while hashing` : (err as Error).message;
       unreadable.push({ file, error: `${file.path}: cannot read: ${reason}` });

@@ -3,7 +3,13 @@
  * a `<picture>` (one `<source>` per format, the last format the `<img>`
  * fallback), built from outputs already placed at URLs.
  */
+import path from 'node:path';
 import type { OutputFormat } from '../model/options.js';
+
+/** A file's name without its extension, reduced to characters that need no escaping in a URL or a srcset (a space or comma would split a srcset). */
+export function urlSafeStem(file: string): string {
+  return path.basename(file, path.extname(file)).replace(/[^\w.-]+/g, '_') || 'image';
+}
 
 /** The MIME type of each output format, for `<source type>`. */
 export const MIME_TYPES: Readonly<Record<OutputFormat, string>> = {

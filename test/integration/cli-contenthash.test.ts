@@ -63,6 +63,17 @@ describe('{contenthash}', () => {
     expect(hashedOutputs(out)).toEqual(q90);
   });
 
+  it('--prune removes only outputs a later output of the same input replaced, not another input\'s of the same name', async () => {
+    const root = tempDir('tilepipe-contenthash-two-');
+    await writeJpeg(path.join(root, 'x', 'a.jpg'), 20, 20, 6);
+    await writeJpeg(path.join(root, 'y', 'a.jpg'), 20, 20, 7);
+    const run = (input: string): Promise<{ code: number | null; stdout: string }> => tilepipe([input, '-o', 'out', '--format', 'webp', '--name', '{name}.{contenthash}.{ext}', '--prune', '--json'], root);
+    expect((await run('x')).code).toBe(0);
+    const second = await run('y');
+    expect((ndjson(second.stdout).summary as unknown as { pruned: string[] }).pruned).toEqual([]);
+    expect(hashedOutputs(path.join(root, 'out'))).toHaveLength(2);
+  });
+
   it('restores cached outputs under their content name in another out-dir, and shows the placeholder in a dry run', async () => {
     const root = tempDir('tilepipe-contenthash-cache-');
     await writeJpeg(path.join(root, 'in', 'a.jpg'), 40, 30, 3);
@@ -75,11 +86,17 @@ describe('{contenthash}', () => {
     expect(hashedOutputs(path.join(root, 'two'))).toEqual(hashedOutputs(path.join(root, 'one')));
   });
 
-  it('is refused in a folder name (exit 2)', async () => {
+  it('is refused in a folder name, given or brought in by {dir} (exit 2)', async () => {
     const root = tempDir('tilepipe-contenthash-dir-');
     await writeJpeg(path.join(root, 'in', 'a.jpg'), 8, 8, 4);
     const res = await tilepipe(['in', '-o', 'out', '--name', '{contenthash}/{name}.{ext}'], root);
     expect(res.code).toBe(2);
     expect(res.stderr).toMatch(/\{contenthash\} may only be used in the file name/);
+    // A folder that {dir} brings in after it, too (the placeholder is never a folder on disk).
+    await writeJpeg(path.join(root, 'in', 'sub', 'deep', 'c.jpg'), 8, 8, 5);
+    const viaDir = await tilepipe(['in', '-o', 'out', '--name', '{name}-{contenthash}{dir}.{ext}'], root);
+    expect(viaDir.code).toBe(2);
+    expect(viaDir.stderr).toMatch(/gives "c-\{contenthash\}sub\/deep\.jpg", with \{contenthash\} in a folder/);
+    expect(viaDir.stderr).not.toContain('\0');
   });
 });

@@ -4,7 +4,7 @@
  * that returns `<picture>` HTML whose images exist and hold the chain's pixels.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { isBlurhashValid } from 'blurhash';
@@ -68,6 +68,13 @@ describe('Pipeline.picture() and toHtml()', () => {
     const kept = (readdirSync(path.join(tmp, 'cache'), { recursive: true }) as string[]).filter((f) => f.endsWith('.txt')).map((f) => f.split('.').at(-2));
     expect(new Set(kept)).toEqual(new Set(['thumbhash', 'blurhash', 'lqip', 'dominant']));
     await expect(lib.picture(PHOTO, { placeholder: 'mosaic' as 'lqip' })).rejects.toThrow(ValidationError);
+  });
+
+  it('names outputs with characters a URL and a srcset take as they are (a space or comma would split a srcset)', async () => {
+    const odd = path.join(tmp, 'my photo, 2024 (1).jpg');
+    copyFileSync(PHOTO, odd);
+    const pic = await lib.picture(odd, { formats: ['webp'], widths: [100, 200], outDir: path.join(tmp, 'site3') });
+    expect(pic.img.srcset).toMatch(/^\/img\/my_photo_2024_1_-100\.[0-9a-f]{8}\.webp 100w, \/img\/my_photo_2024_1_-200\.[0-9a-f]{8}\.webp 200w$/);
   });
 });
 

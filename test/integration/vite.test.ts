@@ -67,6 +67,7 @@ describe('query parsing', () => {
     expect(() => parseTilepipeId('/p.jpg?tilepipe&placeholder=blurhash')).toThrow(/placeholder needs &as=meta/);
     expect(() => parseTilepipeId('/p.jpg?tilepipe&as=meta&placeholder=jpeg')).toThrow(/placeholder must be one of thumbhash, blurhash, dominant, lqip/);
     expect(() => parseTilepipeId('/p.jpg?tilepipe&as=picture&sizes=100vw')).toThrow(/sizes needs &as=picture-html/);
+    expect(() => parseTilepipeId('/p.jpg?tilepipe&as=picture-html&alt=%00U0%00')).toThrow(/"alt" holds a control character/);
     expect(parseTilepipeId('/p.jpg?tilepipe&format=avif,webp&widths=480,960&as=picture-html&sizes=50vw&alt=A%20b&placeholder=lqip')).toEqual({
       file: '/p.jpg', ops: [], formats: ['avif', 'webp'], widths: [480, 960], as: 'picture-html', sizes: '50vw', alt: 'A b', placeholder: 'lqip',
     });
