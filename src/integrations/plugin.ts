@@ -73,7 +73,10 @@ export const unpluginTilepipe: UnpluginInstance<TilepipePluginOptions | undefine
     const b = vite?.base ?? '/';
     return b.endsWith('/') ? b : `${b}/`;
   };
+  /** Between buildEnd and the next buildStart no pipeline is made (one would never be closed). */
+  let ended = false;
   const getPipeline = (): Pipeline => {
+    if (ended) throw new Error('the build has ended');
     pipeline ??= createPipeline({
       ...(options.workers !== undefined ? { workers: options.workers } : {}),
       cacheDir: cacheDir(),
@@ -161,11 +164,13 @@ export const unpluginTilepipe: UnpluginInstance<TilepipePluginOptions | undefine
     },
 
     buildStart() {
+      ended = false;
       if (vite?.command !== 'serve') subModules.clear(); // a new build (watch mode): the last one's asset modules are done
     },
 
     // Every load has run by the end of the build phase (and buildEnd runs on failure, and when the dev server closes).
     async buildEnd() {
+      ended = true;
       await closePipeline();
     },
 
