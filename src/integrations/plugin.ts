@@ -16,7 +16,7 @@ import { FORMAT_EXTENSION } from '../io/encode.js';
 import { createPipeline, type Pipeline } from '../pipeline.js';
 import { metaOf, pictureOf, srcsetOf, urlSafeStem, type PlacedOutput } from '../web/picture.js';
 import { toHtml } from '../web/html.js';
-import { cachedPlaceholder } from '../web/placeholder.js';
+import { placeholderOf } from '../web/placeholder.js';
 import { parseTilepipeId, type TilepipeRequest } from './query.js';
 import { ESBUILD_ASSET_PREFIX, esbuildEmitter, rollupEmitter, webpackEmitter, type AssetEmitter } from './assets.js';
 import { moduleCode, urlToken } from './module-code.js';
@@ -141,8 +141,7 @@ export const unpluginTilepipe: UnpluginInstance<TilepipePluginOptions | undefine
         try {
           records = await make(request);
           if (request.placeholder) {
-            const fallback = records.filter((r) => r.format === request.formats[request.formats.length - 1]);
-            placeholder = await cachedPlaceholder(request.placeholder, fallback.reduce((a, b) => ((b.width ?? 0) > (a.width ?? 0) ? b : a)).path);
+            placeholder = await placeholderOf(request.placeholder, records, request.formats);
           }
         } catch (err) {
           throw fail(request.file, err);

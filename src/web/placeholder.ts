@@ -7,6 +7,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { writeAtomic } from '../io/atomic-write.js';
+import type { OutputFormat } from '../model/options.js';
+import type { OutputRecord } from '../runs/cache.js';
 
 /** The kinds of placeholder: `thumbhash` and `blurhash` strings (decode them in the browser), a `#rrggbb` colour, or a `data:` URL of a ≤ 24 px WebP. */
 export const PLACEHOLDER_KINDS = ['thumbhash', 'blurhash', 'dominant', 'lqip'] as const;
@@ -63,4 +65,13 @@ export async function cachedPlaceholder(kind: PlaceholderKind, cachedFile: strin
   const made = await makePlaceholder(kind, cachedFile);
   await writeAtomic(store, (tmp) => writeFile(tmp, made));
   return made;
+}
+
+/**
+ * The placeholder of a set of variants: made from the processed image as the
+ * page shows it last, the fallback (last) format at its widest, and cached.
+ */
+export function placeholderOf(kind: PlaceholderKind, records: readonly OutputRecord[], formats: readonly OutputFormat[]): Promise<string> {
+  const fallback = records.filter((r) => r.format === formats[formats.length - 1]);
+  return cachedPlaceholder(kind, fallback.reduce((a, b) => ((b.width ?? 0) > (a.width ?? 0) ? b : a)).path);
 }

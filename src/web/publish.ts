@@ -14,7 +14,7 @@ import { parseOption, type OutputFormat } from '../model/options.js';
 import type { OutputRecord } from '../runs/cache.js';
 import type { VariantOptions } from '../runs/variants.js';
 import { pictureOf, urlSafeStem, type Picture, type PlacedOutput } from './picture.js';
-import { cachedPlaceholder, PLACEHOLDER_KINDS, type PlaceholderKind } from './placeholder.js';
+import { placeholderOf, PLACEHOLDER_KINDS, type PlaceholderKind } from './placeholder.js';
 
 /** Options of `Pipeline.picture()`: the variants to make, and where they are published. */
 export interface PictureOptions extends VariantOptions {
@@ -50,7 +50,5 @@ export async function makePicture(
   const formats = (options.formats === undefined ? ['webp'] : parseOption('formats', options.formats)) as OutputFormat[];
   const records = await variants(file, { ...variantOptions, formats });
   const placed = await publishOutputs(records, urlSafeStem(file), path.resolve(outDir), urlPath);
-  const fallback = records.filter((r) => r.format === formats[formats.length - 1]);
-  const top = fallback.reduce((a, b) => ((b.width ?? 0) > (a.width ?? 0) ? b : a));
-  return pictureOf(placed, formats, placeholder ? await cachedPlaceholder(placeholder, top.path) : undefined);
+  return pictureOf(placed, formats, placeholder ? await placeholderOf(placeholder, records, formats) : undefined);
 }
