@@ -7,7 +7,7 @@ export type {
   PipelineOptions, ProcessOptions, OutputSpec, FileJob, FileResult, WrittenOutput, BatchOptions, PipelineEvent, PipelineTimes,
 } from './pipeline.js';
 export { defineOp } from './model/op.js';
-export { clampedColumn, clampedColumns, clampedIndex, clampedRow, clampY, padRow, pixels32, streamRows, type PadRow } from './model/view.js';
+export { channelsOf, clampedColumn, clampedColumns, clampedIndex, clampedRow, clampY, padRow, pixels32, streamRows, type PadRow, type PadRowBytes } from './model/view.js';
 export type { OpDefinition, OpKind, TileView, PointOp, NeighbourhoodOp, GlobalOp, GeometryOp, ImageSize } from './model/op.js';
 export { ValidationError, InputError, EncodeError, TimeoutError, TilepipeError } from './model/errors.js';
 export { inspectFile, type ImageInfo } from './io/inspect.js';

@@ -20,7 +20,7 @@ const { WebAssembly } = globalThis as unknown as { WebAssembly: WasmApi };
 /** The module's exports (see simd/gaussian.ts, simd/median.ts, simd/morphology.ts, simd/sobel.ts and simd/unsharp.ts for what each computes). */
 export interface SimdKernels {
   readonly memory: WasmMemory;
-  horizontal(pad: number, out: number, n: number, taps: number, r: number): void;
+  horizontal(pad: number, out: number, n: number, taps: number, r: number, c: number): void;
   vertical(rows: number, out: number, n: number, taps: number, r: number): void;
   medianRow(rows: number, out: number, count: number, n: number, rank: number): void;
   rowMax(pad: number, out: number, count: number, n: number): void;

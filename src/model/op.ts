@@ -10,13 +10,17 @@ import type { ParamSchema, Params } from './param.js';
 import { ValidationError } from './errors.js';
 
 /**
- * A rectangle of RGBA pixels positioned in the image's global coordinates.
+ * A rectangle of pixels positioned in the image's global coordinates.
  * `data` holds `width × height × 4` bytes, row-major, straight (or, inside a
- * neighbourhood kernel on an image with alpha, premultiplied) RGBA.
+ * neighbourhood kernel on an image with alpha, premultiplied) RGBA; only a
+ * neighbourhood op that declares `rgb: true` may be given 3-byte RGB views
+ * (`channels: 3`) of images without alpha.
  */
 export interface TileView {
-  /** RGBA bytes of this region, `width * 4` bytes per row. */
+  /** The bytes of this region, `width * channels` bytes per row. */
   readonly data: Uint8Array;
+  /** Bytes per pixel: 4 (RGBA) when absent; 3 (RGB) only for ops declaring `rgb: true`. */
+  readonly channels?: 3 | 4;
   /** Global column of the region's left edge. */
   readonly x: number;
   /** Global row of the region's top edge. */
@@ -72,6 +76,12 @@ export interface NeighbourhoodOp<S extends ParamSchema = ParamSchema> extends Op
    * `preserve`: alpha is copied from the input pixel (edge detectors, emboss).
    */
   readonly alpha?: 'filter' | 'preserve';
+  /**
+   * True when the kernel also works on 3-byte RGB views (`src.channels`, the
+   * same for `dst`): images without alpha then skip widening to RGBA and
+   * back, a quarter less work. Every channel must be computed alike.
+   */
+  readonly rgb?: boolean;
   kernel(src: TileView, dst: TileView, p: Params<S>): void;
 }
 

@@ -59,33 +59,51 @@ export function padRow(src32: Uint32Array, src: TileView, row: number, colMap: I
 /** Writes source row `row` of the tile's source, edge-extended to the output's width plus the halo, into `out`, each pixel XOR `xor`. */
 export type PadRow = (out: Uint32Array, xor?: number) => void;
 
+/** Bytes per pixel of a view: 4 (RGBA) unless it says 3 (RGB). */
+export function channelsOf(view: TileView): 3 | 4 {
+  return view.channels ?? 4;
+}
+
+/** Writes source row `row` of the tile's source, edge-extended to the output's width plus the halo, into `out` as bytes (`channelsOf(src)` per pixel). */
+export type PadRowBytes = (out: Uint8Array) => void;
+
 /**
  * Drives a kernel that streams through a ring of source rows. For each row y
- * of `dst`, first `load(row, pad)` is called, in order, for every source row
- * up to y + r (global, clamped to the image) not loaded yet; `pad` copies
- * that row edge-extended to `dst.width + 2r` pixels. Then `emit(y, window)`,
+ * of `dst`, first `load(row, pad, padBytes)` is called, in order, for every
+ * source row up to y + r (global, clamped to the image) not loaded yet;
+ * `pad` (RGBA views only) and `padBytes` (any view) copy that row
+ * edge-extended to `dst.width + 2r` pixels. Then `emit(y, window)`,
  * where `window[j]` is the global source row y − r + j, clamped to the image
  * (j = 0 … 2r). Rows are loaded once each; a ring of 2r + 1 slots indexed by
  * `row % (2r + 1)` then holds every row of the window.
  */
 export function streamRows(
   src: TileView, dst: TileView, r: number,
-  load: (row: number, pad: PadRow) => void,
+  load: (row: number, pad: PadRow, padBytes: PadRowBytes) => void,
   emit: (y: number, window: Int32Array) => void,
 ): void {
   const H = dst.imageHeight;
-  const src32 = pixels32(src);
+  const c = channelsOf(src);
+  const src32 = c === 4 ? pixels32(src) : new Uint32Array(0);
+  const src8 = src.data;
   const colMap = clampedColumns(src, dst, r);
   // Without XOR, a padded row is: the first pixel repeated, one contiguous run of source pixels, the last pixel repeated.
   const x0 = dst.x - r;
   const inside = Math.min(dst.imageWidth, x0 + colMap.length) - Math.max(0, x0);
   const left = Math.max(0, x0) - x0;
+  const right = left + inside;
   const copyRow = (row: number, out: Uint32Array): void => {
     const s = (row - src.y) * src.width;
     const first = s + colMap[left];
     if (left > 0) out.fill(src32[first], 0, left);
     out.set(src32.subarray(first, first + inside), left);
-    if (left + inside < colMap.length) out.fill(src32[first + inside - 1], left + inside, colMap.length);
+    if (right < colMap.length) out.fill(src32[first + inside - 1], right, colMap.length);
+  };
+  const copyBytes = (row: number, out: Uint8Array): void => {
+    const first = ((row - src.y) * src.width + colMap[left]) * c;
+    out.set(src8.subarray(first, first + inside * c), left * c);
+    for (let i = 0; i < left; i++) out.copyWithin(i * c, left * c, left * c + c);
+    for (let i = right; i < colMap.length; i++) out.copyWithin(i * c, (right - 1) * c, right * c);
   };
   const window = new Int32Array(2 * r + 1);
   let next = Math.max(0, dst.y - r);
@@ -93,7 +111,11 @@ export function streamRows(
     const gy = dst.y + y;
     for (const last = Math.min(H - 1, gy + r); next <= last; next++) {
       const row = next;
-      load(row, (out, xor = 0) => (xor === 0 ? copyRow(row, out) : padRow(src32, src, row, colMap, out, xor)));
+      load(
+        row,
+        (out, xor = 0) => (xor === 0 ? copyRow(row, out) : padRow(src32, src, row, colMap, out, xor)),
+        (out) => copyBytes(row, out),
+      );
     }
     for (let j = 0; j <= 2 * r; j++) {
       const g = gy - r + j;

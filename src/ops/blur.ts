@@ -19,5 +19,6 @@ export const blur = defineOp({
     },
   },
   radius: ({ sigma, precision }) => gaussianRadius(sigma, precision),
+  rgb: true,
   kernel: (src, dst, { sigma, precision }) => gaussianBlur(src, dst, gaussianTaps(sigma, precision)),
 });

@@ -17,6 +17,7 @@ export const sharpen = defineOp({
     precision: { type: 'enum', values: GAUSSIAN_PRECISIONS, default: 'exact', description: 'of the blur: exact (to 3 sigma) or approximate (truncated at 0.2 of the peak)' },
   },
   alpha: 'preserve',
+  rgb: true,
   radius: ({ sigma, precision }) => gaussianRadius(sigma, precision),
   kernel(src, dst, { sigma, amount, threshold, precision }) {
     gaussianBlur(src, dst, gaussianTaps(sigma, precision));

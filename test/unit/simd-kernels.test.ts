@@ -20,13 +20,13 @@ import { simdUnsharp } from '../../dist/src/kernels/unsharp/simd.js';
 import { narrowToRgb, widenRgb } from '../../dist/src/model/raster.js';
 
 /** `dst` region and its `src` view (grown by r, clipped to the image) cut from a random image. */
-function region(img: Uint8Array, W: number, H: number, dx: number, dy: number, dw: number, dh: number, r: number): { src: TileView; dst: TileView } {
+function region(img: Uint8Array, W: number, H: number, dx: number, dy: number, dw: number, dh: number, r: number, c: 3 | 4 = 4): { src: TileView; dst: TileView } {
   const sx = Math.max(0, dx - r), sy = Math.max(0, dy - r);
   const ex = Math.min(W, dx + dw + r), ey = Math.min(H, dy + dh + r);
-  const data = new Uint8Array((ex - sx) * (ey - sy) * 4);
-  for (let y = sy; y < ey; y++) data.set(img.subarray((y * W + sx) * 4, (y * W + ex) * 4), (y - sy) * (ex - sx) * 4);
-  const src = { data, x: sx, y: sy, width: ex - sx, height: ey - sy, imageWidth: W, imageHeight: H };
-  const dst = { data: new Uint8Array(dw * dh * 4), x: dx, y: dy, width: dw, height: dh, imageWidth: W, imageHeight: H };
+  const data = new Uint8Array((ex - sx) * (ey - sy) * c);
+  for (let y = sy; y < ey; y++) data.set(img.subarray((y * W + sx) * c, (y * W + ex) * c), (y - sy) * (ex - sx) * c);
+  const src = { data, channels: c, x: sx, y: sy, width: ex - sx, height: ey - sy, imageWidth: W, imageHeight: H };
+  const dst = { data: new Uint8Array(dw * dh * c), channels: c, x: dx, y: dy, width: dw, height: dh, imageWidth: W, imageHeight: H };
   return { src, dst };
 }
 
@@ -37,26 +37,34 @@ describe('WebAssembly SIMD kernels', () => {
   });
 
   for (const [W, H] of [[97, 61], [3, 40], [1030, 9]] as const) {
-    it(`matches the JavaScript kernel byte for byte on random regions of a ${W}×${H} image`, () => {
+    it(`matches the JavaScript kernel byte for byte on random regions of a ${W}×${H} image, RGBA and RGB; RGB gives the RGBA result's colour bytes`, () => {
       const rand = rng(W * 7 + H);
       const img = new Uint8Array(W * H * 4);
       for (let i = 0; i < img.length; i++) img[i] = (rand() * 256) | 0;
+      const img3 = narrowToRgb(img);
       let compared = 0;
       for (const sigma of [0.3, 0.5, 1, 2, 3.3, 8]) {
-        const r = gaussianRadius(sigma);
-        const taps = gaussianTaps(sigma);
-        for (let k = 0; k < 12; k++) {
-          const dx = (rand() * W) | 0, dy = (rand() * H) | 0;
-          const dw = 1 + ((rand() * (W - dx)) | 0), dh = 1 + ((rand() * (H - dy)) | 0);
-          const { src, dst } = region(img, W, H, dx, dy, dw, dh, r);
-          const js = { ...dst, data: new Uint8Array(dst.data.length) };
-          jsGaussianBlur(src, js, taps);
-          simdGaussianBlur(src, dst, taps);
-          expect(Buffer.from(dst.data).equals(Buffer.from(js.data)), `sigma ${sigma}, region ${dx},${dy} ${dw}×${dh}`).toBe(true);
-          compared++;
+        for (const precision of ['exact', 'approximate'] as const) {
+          const r = gaussianRadius(sigma, precision);
+          const taps = gaussianTaps(sigma, precision);
+          for (let k = 0; k < 6; k++) {
+            const dx = (rand() * W) | 0, dy = (rand() * H) | 0;
+            const dw = 1 + ((rand() * (W - dx)) | 0), dh = 1 + ((rand() * (H - dy)) | 0);
+            const results: Uint8Array[] = [];
+            for (const c of [4, 3] as const) {
+              const { src, dst } = region(c === 4 ? img : img3, W, H, dx, dy, dw, dh, r, c);
+              const js = { ...dst, data: new Uint8Array(dst.data.length) };
+              jsGaussianBlur(src, js, taps);
+              simdGaussianBlur(src, dst, taps);
+              expect(Buffer.from(dst.data).equals(Buffer.from(js.data)), `${c} channels, sigma ${sigma} ${precision}, region ${dx},${dy} ${dw}×${dh}`).toBe(true);
+              results.push(dst.data);
+              compared++;
+            }
+            expect(Buffer.from(narrowToRgb(results[0])).equals(Buffer.from(results[1])), `RGB vs RGBA, sigma ${sigma} ${precision}`).toBe(true);
+          }
         }
       }
-      expect(compared).toBe(72);
+      expect(compared).toBe(144);
     });
   }
 
@@ -150,7 +158,7 @@ describe('WebAssembly SIMD kernels', () => {
 });
 
 describe('unsharp combine (sharpen)', () => {
-  it('WebAssembly (table and linear SIMD paths) gives the JavaScript bytes for any amount and threshold', () => {
+  it('WebAssembly (table and linear SIMD paths) gives the JavaScript bytes for any amount and threshold, RGBA and RGB', () => {
     const rand = rng(77);
     const W = 131, H = 23;
     const img = new Uint8Array(W * H * 4);
@@ -160,13 +168,14 @@ describe('unsharp combine (sharpen)', () => {
       for (let k = 0; k < 6; k++) {
         const dx = (rand() * W) | 0, dy = (rand() * H) | 0;
         const dw = 1 + ((rand() * (W - dx)) | 0), dh = 1 + ((rand() * (H - dy)) | 0);
-        const { src, dst } = region(img, W, H, dx, dy, dw, dh, 2);
+        const c = k % 2 === 0 ? 4 : 3;
+        const { src, dst } = region(c === 4 ? img : narrowToRgb(img), W, H, dx, dy, dw, dh, 2, c);
         for (let i = 0; i < dst.data.length; i++) dst.data[i] = (rand() * 256) | 0; // the "blurred" values
         const js = { ...dst, data: dst.data.slice() };
         const table = detailTable(amount, threshold);
         jsUnsharp(src, js, table);
         simdUnsharp(src, dst, table);
-        expect(Buffer.from(dst.data).equals(Buffer.from(js.data)), `amount ${amount} threshold ${threshold}`).toBe(true);
+        expect(Buffer.from(dst.data).equals(Buffer.from(js.data)), `amount ${amount} threshold ${threshold}, ${c} channels`).toBe(true);
       }
     }
   });

@@ -50,16 +50,43 @@ describe('transfer, not clone', () => {
     expect(out.data[0]).toBe(100);
   });
 
-  it('an RGB tile travels at 3 bytes per pixel both ways; its spent input buffer comes back as a spare, and a spare sent along carries the result', async () => {
+  it('an RGB tile travels at 3 bytes per pixel both ways; a point op rewrites it in place and it comes back itself', async () => {
     const size = 16;
     const input = new ArrayBuffer(size * size * 3 + 48); // longer than the tile: only the first bytes are pixels
     new Uint8Array(input).fill(10);
+    const result = await pool.run(task(input, size, 3));
+    expect(input.byteLength).toBe(0); // moved to the worker
+    expect(result.buffer?.byteLength).toBe(size * size * 3 + 48);
+    expect(result.spare).toBeUndefined();
+    expect(Array.from(new Uint8Array(result.buffer!, 0, 6))).toEqual([245, 245, 245, 245, 245, 245]);
+  });
+
+  it('an RGB tile widened for an RGBA-only op: its spent input buffer comes back as a spare, and a spare sent along carries the narrowed result', async () => {
+    const size = 16;
+    const input = new ArrayBuffer(size * size * 3 + 48);
+    new Uint8Array(input).fill(10);
     const spare = new ArrayBuffer(size * size * 3);
-    const result = await pool.run({ ...task(input, size, 3), spare });
+    const result = await pool.run({ ...task(input, size, 3), steps: [{ name: 'median', params: { radius: 1 }, radius: 1 }], spare });
     expect([input.byteLength, spare.byteLength]).toEqual([0, 0]); // both moved to the worker
     expect(result.spare?.byteLength).toBe(size * size * 3 + 48);
     expect(result.buffer?.byteLength).toBe(size * size * 3);
-    expect(Array.from(new Uint8Array(result.buffer!, 0, 6))).toEqual([245, 245, 245, 245, 245, 245]);
+    expect(Array.from(new Uint8Array(result.buffer!, 0, 6))).toEqual([10, 10, 10, 10, 10, 10]);
+  });
+
+  it('an RGB tile through RGB-capable ops (blur, sharpen) is never widened: the same bytes as through RGBA', async () => {
+    const size = 24;
+    const rgb = Uint8Array.from({ length: size * size * 3 }, (_, i) => (i * 7919) % 251);
+    const rgba = new Uint8Array(size * size * 4);
+    for (let p = 0; p < size * size; p++) rgba.set([rgb[p * 3], rgb[p * 3 + 1], rgb[p * 3 + 2], 255], p * 4);
+    const steps = [{ name: 'blur', params: { sigma: 1.5, precision: 'exact' }, radius: 5 }, { name: 'sharpen', params: { sigma: 1, amount: 1, threshold: 0, precision: 'exact' }, radius: 3 }];
+    const core = { x: 4, y: 4, width: 16, height: 16 };
+    const run = (buffer: ArrayBuffer, channels: 3 | 4) => pool.run({ ...task(buffer, size, channels), steps, core });
+    const three = await run(rgb.slice().buffer, 3);
+    const four = await run(rgba.buffer, 4);
+    const a = new Uint8Array(three.buffer!, 0, 16 * 16 * 3);
+    const b = new Uint8Array(four.buffer!, 0, 16 * 16 * 4).filter((_, i) => i % 4 !== 3);
+    expect(three.buffer!.byteLength).toBe(16 * 16 * 3); // a 3-byte result: nothing was narrowed from RGBA
+    expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
   });
 
   it('tiled == untiled for an RGB raster cut into many tiles, with buffers recycled across stages', async () => {

@@ -8,7 +8,7 @@ import type { TileView } from '../../model/op.js';
 import { narrowToRgb, widenRgb, type Channels, type Rect } from '../../model/raster.js';
 import type { OpRegistry } from '../../plan/registry.js';
 import { growRect } from '../../plan/tiling.js';
-import { applyLut, composeLut } from '../../kernels/lut.js';
+import { applyLut, applyLutRgb, composeLut } from '../../kernels/lut.js';
 import { fillAlpha, premultiply, unpremultiply } from '../../kernels/alpha.js';
 import { ScratchBuffers } from './scratch.js';
 import { BufferPool } from '../buffer-pool.js';
@@ -53,28 +53,43 @@ export interface TileResult {
   readonly computeMs: number;
 }
 
-function view(data: Uint8Array, rect: Rect, task: TileTask): TileView {
-  return { data, x: rect.x, y: rect.y, width: rect.width, height: rect.height, imageWidth: task.imageWidth, imageHeight: task.imageHeight };
+function view(data: Uint8Array, rect: Rect, task: TileTask, channels: Channels): TileView {
+  return { data, channels, x: rect.x, y: rect.y, width: rect.width, height: rect.height, imageWidth: task.imageWidth, imageHeight: task.imageHeight };
 }
 
-/** This thread's scratch rasters (RGB tiles work in them; only the narrowed result leaves the thread). */
+/** This thread's scratch rasters (RGB tiles widened to RGBA work in them; only the narrowed result leaves the thread). */
 const scratch = new ScratchBuffers();
 /** Spent buffers the coordinator handed back, for results. */
 const spares = new BufferPool(4, 64 << 20);
 
-/** Runs the task's steps on its buffer; the returned buffer covers exactly `task.core`. */
+/**
+ * Runs the task's steps on its buffer; the returned buffer covers exactly
+ * `task.core`. An RGB tile stays RGB through ops that declare `rgb: true`
+ * and LUT ops, and is widened to RGBA (in scratch) for the first op that
+ * needs RGBA, then narrowed back at the end.
+ */
 export function executeTile(task: TileTask, registry: OpRegistry): TileResult {
   const start = performance.now();
   let rect = task.input;
   spares.give(task.spare);
-  const pixels = rect.width * rect.height;
-  const bytes = new Uint8Array(task.buffer, 0, pixels * task.channels);
-  // An RGB tile is widened into scratch slot 0; its kernels then write to the other slot in turn.
-  const rgb = task.channels === 3;
+  let cur = view(new Uint8Array(task.buffer, 0, rect.width * rect.height * task.channels), rect, task, task.channels);
+  // Where `cur`'s pixels live: the task's own buffer, a spare (transferable), or a scratch slot.
+  let home = 'input' as 'input' | 'spare' | 'scratch';
   let slot: 0 | 1 = 0;
-  let cur = view(rgb ? widenRgb(bytes, scratch.get(0, pixels * 4)) : bytes, rect, task);
   // Whether task.buffer is spent (its pixels are no longer read), so it can go back to the coordinator.
-  let inputSpent = rgb;
+  let inputSpent = false;
+  const release = (): void => {
+    if (home === 'input') inputSpent = true;
+    else if (home === 'spare') spares.give(cur.data.buffer as ArrayBuffer);
+  };
+  const needRgba = (): void => {
+    if (cur.channels === 4) return;
+    const wide = widenRgb(cur.data, scratch.get(0, cur.width * cur.height * 4));
+    release();
+    cur = view(wide, rect, task, 4);
+    home = 'scratch';
+    slot = 0;
+  };
   let remaining = task.steps.reduce((r, s) => r + s.radius, 0);
   const steps = task.steps;
   for (let i = 0; i < steps.length; i++) {
@@ -92,33 +107,36 @@ export function executeTile(task: TileTask, registry: OpRegistry): TileResult {
               lut = composeLut(lut, next.lut(steps[i + 1].params as never));
               i++;
             }
-            applyLut(cur.data, lut);
+            (cur.channels === 3 ? applyLutRgb : applyLut)(cur.data, lut);
           } else {
+            needRgba();
             def.kernel!(cur, step.params as never);
           }
           break;
         }
         case 'global':
+          needRgba();
           def.kernel(cur, step.params as never, step.applied);
           break;
         case 'neighbourhood': {
+          if (!def.rgb) needRgba();
+          const channels = cur.channels ?? 4;
           remaining -= step.radius;
           rect = growRect(task.core, remaining, task.imageWidth, task.imageHeight);
-          const size = rect.width * rect.height * 4;
-          if (rgb) slot = slot === 0 ? 1 : 0;
-          const dst = view(rgb ? scratch.get(slot, size) : spares.take(size).fill(0), rect, task);
+          const size = rect.width * rect.height * channels;
+          if (home === 'scratch') slot = slot === 0 ? 1 : 0;
+          const dst = view(home === 'scratch' ? scratch.get(slot, size) : spares.take(size).fill(0), rect, task, channels);
           if (task.hasAlpha) premultiply(cur.data);
           def.kernel(cur, dst, step.params as never);
-          if (!task.hasAlpha) fillAlpha(dst.data, 255);
-          else {
+          if (!task.hasAlpha) {
+            if (channels === 4) fillAlpha(dst.data, 255);
+          } else {
             if (def.alpha === 'preserve') copyAlpha(cur, dst);
             unpremultiply(dst.data);
           }
-          if (!rgb) {
-            if (cur.data.buffer === task.buffer) inputSpent = true;
-            else spares.give(cur.data.buffer as ArrayBuffer);
-          }
+          release();
           cur = dst;
+          if (home === 'input') home = 'spare';
           break;
         }
         case 'geometry':
@@ -133,12 +151,15 @@ export function executeTile(task: TileTask, registry: OpRegistry): TileResult {
   let partial: unknown;
   if (task.reduce) {
     const def = registry.get(task.reduce.name);
-    if (def.kind === 'global') partial = def.partial(cur, task.reduce.params as never);
+    if (def.kind === 'global') {
+      needRgba();
+      partial = def.partial(cur, task.reduce.params as never);
+    }
   }
   let buffer: ArrayBuffer | undefined;
   if (task.keepPixels) {
-    buffer = (rgb ? narrowToRgb(cur.data, spares.take(cur.data.length * 0.75)) : cur.data).buffer as ArrayBuffer;
-  } else if (!rgb && cur.data.buffer !== task.buffer) {
+    buffer = (home === 'scratch' ? narrowToRgb(cur.data, spares.take(cur.data.length * 0.75)) : cur.data).buffer as ArrayBuffer;
+  } else if (home === 'spare') {
     spares.give(cur.data.buffer as ArrayBuffer);
   }
   const spare = inputSpent || !task.keepPixels ? task.buffer : undefined;

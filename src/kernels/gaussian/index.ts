@@ -9,7 +9,7 @@ import { simdGaussianBlur } from './simd.js';
 
 export { gaussianRadius, gaussianTaps, type GaussianTaps, type GaussianPrecision, GAUSSIAN_PRECISIONS } from './js.js';
 
-/** Writes the Gaussian-blurred RGBA of `src` into every pixel of `dst`. */
+/** Writes the Gaussian blur of `src` (RGBA or RGB: see `TileView.channels`) into every pixel of `dst`. */
 export function gaussianBlur(src: TileView, dst: TileView, taps: GaussianTaps): void {
   if (simdAvailable()) simdGaussianBlur(src, dst, taps);
   else jsGaussianBlur(src, dst, taps);

@@ -11,31 +11,34 @@
 import type { TileView } from '../../model/op.js';
 import type { GaussianTaps } from './js.js';
 import { arena, roundUp16, simd } from '../simd.js';
-import { streamRows } from '../../model/view.js';
+import { channelsOf, streamRows } from '../../model/view.js';
 
-/** Writes the Gaussian-blurred RGBA of `src` into every pixel of `dst`, with the WebAssembly SIMD row kernels. */
+/** Writes the Gaussian blur of `src` (RGBA or RGB) into every pixel of `dst`, with the WebAssembly SIMD row kernels. */
 export function simdGaussianBlur(src: TileView, dst: TileView, taps: GaussianTaps): void {
   const m = simd!;
   const r = taps.radius;
+  const c = channelsOf(src);
   const dw = dst.width;
-  const n = dw * 4; // values per row
+  const n = dw * c; // values per row
   const ring = 2 * r + 1;
   const slotBytes = roundUp16(n) * 2; // u16 values; the kernels write whole 16-value blocks
 
   // Scratch in the module's memory: taps | row pointers | padded row | ring of u16 rows | output row.
-  const [tapsAt, rowsAt, padAt, ringAt, outAt] = arena(m, [(r + 1) * 4, ring * 4, (dw + 2 * r) * 4 + 16, ring * slotBytes, n]);
+  const [tapsAt, rowsAt, padAt, ringAt, outAt] = arena(m, [(r + 1) * 4, ring * 4, (dw + 2 * r) * c + 16, ring * slotBytes, n]);
   const mem = m.memory.buffer;
   new Int32Array(mem, tapsAt, r + 1).set(taps.weights);
   const rowPtrs = new Uint32Array(mem, rowsAt, ring);
-  const pad32 = new Uint32Array(mem, padAt, dw + 2 * r);
+  const pad8 = new Uint8Array(mem, padAt, (dw + 2 * r) * c);
+  const pad32 = c === 4 ? new Uint32Array(mem, padAt, dw + 2 * r) : undefined;
   const out8 = new Uint8Array(mem, outAt, n);
 
   const slot = (row: number): number => ringAt + (row % ring) * slotBytes;
   streamRows(
     src, dst, r,
-    (row, pad) => {
-      pad(pad32);
-      m.horizontal(padAt, slot(row), n, tapsAt, r);
+    (row, pad, padBytes) => {
+      if (pad32) pad(pad32);
+      else padBytes(pad8);
+      m.horizontal(padAt, slot(row), n, tapsAt, r, c);
     },
     (y, window) => {
       rowPtrs[0] = slot(window[r]);

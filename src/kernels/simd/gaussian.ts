@@ -14,26 +14,27 @@
  */
 
 /**
- * Horizontal pass over one edge-padded RGBA row: for each of `n` output
- * values v (n = width × 4), `out[v] = (Σ w[t] · (pad[v + 4(r − t)] + pad[v + 4(r + t)]) + 32) >> 6`
- * with the centre counted once. `pad` holds `n + 8r` bytes; `out` is u16.
+ * Horizontal pass over one edge-padded row of `c` bytes per pixel (3 or 4):
+ * for each of `n` output values v (n = width × c),
+ * `out[v] = (Σ w[t] · (pad[v + c(r − t)] + pad[v + c(r + t)]) + 32) >> 6`
+ * with the centre counted once. `pad` holds `n + 2cr` bytes; `out` is u16.
  */
-export function horizontal(pad: usize, out: usize, n: i32, taps: usize, r: i32): void {
+export function horizontal(pad: usize, out: usize, n: i32, taps: usize, r: i32, c: i32): void {
   const w0 = i16x8.splat(<i16>load<i32>(taps));
   const round = i32x4.splat(32);
   for (let i = 0; i < n; i += 16) {
     const p = pad + <usize>i;
-    const c = v128.load(p + <usize>(r * 4));
-    const clo = i16x8.extend_low_i8x16_u(c);
-    const chi = i16x8.extend_high_i8x16_u(c);
+    const mid = v128.load(p + <usize>(r * c));
+    const clo = i16x8.extend_low_i8x16_u(mid);
+    const chi = i16x8.extend_high_i8x16_u(mid);
     let a0 = i32x4.extmul_low_i16x8_u(clo, w0);
     let a1 = i32x4.extmul_high_i16x8_u(clo, w0);
     let a2 = i32x4.extmul_low_i16x8_u(chi, w0);
     let a3 = i32x4.extmul_high_i16x8_u(chi, w0);
     for (let t = 1; t <= r; t++) {
       const w = i16x8.splat(<i16>load<i32>(taps + <usize>(t * 4)));
-      const left = v128.load(p + <usize>((r - t) * 4));
-      const right = v128.load(p + <usize>((r + t) * 4));
+      const left = v128.load(p + <usize>((r - t) * c));
+      const right = v128.load(p + <usize>((r + t) * c));
       const slo = i16x8.add(i16x8.extend_low_i8x16_u(left), i16x8.extend_low_i8x16_u(right));
       const shi = i16x8.add(i16x8.extend_high_i8x16_u(left), i16x8.extend_high_i8x16_u(right));
       a0 = i32x4.add(a0, i32x4.extmul_low_i16x8_u(slo, w));

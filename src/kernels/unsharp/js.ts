@@ -3,6 +3,7 @@
  * looked up in a table built from amount and threshold.
  */
 import type { TileView } from '../../model/op.js';
+import { channelsOf } from '../../model/view.js';
 
 /**
  * The detail table: `table[diff + 255]` is `round(amount · diff)` where
@@ -20,15 +21,16 @@ export function detailTable(amount: number, threshold: number): Int16Array {
 /**
  * Replaces every value of `dst` (which holds the blurred image) with
  * `clamp(v + detail[v − blurred + 255])`, v being `src`'s value at the same
- * global position. All four channels go through; callers keep alpha themselves.
+ * global position. Every channel goes through (RGBA or RGB); callers keep alpha themselves.
  */
 export function jsUnsharp(src: TileView, dst: TileView, detail: Int16Array): void {
+  const c = channelsOf(src);
   const s = src.data;
   const d = dst.data;
   const out = new Uint8ClampedArray(d.buffer, d.byteOffset, d.length);
-  const rowLen = dst.width * 4;
+  const rowLen = dst.width * c;
   for (let y = 0; y < dst.height; y++) {
-    const si = ((dst.y + y - src.y) * src.width + (dst.x - src.x)) * 4;
+    const si = ((dst.y + y - src.y) * src.width + (dst.x - src.x)) * c;
     const di = y * rowLen;
     for (let x = 0; x < rowLen; x++) {
       const v = s[si + x];

@@ -3,6 +3,7 @@
  * table lookup as js.ts, row by row through the module's memory.
  */
 import type { TileView } from '../../model/op.js';
+import { channelsOf } from '../../model/view.js';
 import { arena, simd } from '../simd.js';
 
 /** The whole k ≥ 0 with `detail[diff + 255] = k · diff` for every diff, if the table is that linear. */
@@ -16,7 +17,8 @@ function linearFactor(detail: Int16Array): number | undefined {
 /** As `jsUnsharp`, with the row loop compiled to WebAssembly (SIMD when the table is linear: sharpen's defaults). */
 export function simdUnsharp(src: TileView, dst: TileView, detail: Int16Array): void {
   const m = simd!;
-  const n = dst.width * 4;
+  const c = channelsOf(src);
+  const n = dst.width * c;
   const [detailAt, srcAt, blurAt] = arena(m, [detail.byteLength, n, n]);
   const mem = m.memory.buffer;
   new Int16Array(mem, detailAt, detail.length).set(detail);
@@ -25,7 +27,7 @@ export function simdUnsharp(src: TileView, dst: TileView, detail: Int16Array): v
   const d = dst.data;
   const k = linearFactor(detail);
   for (let y = 0; y < dst.height; y++) {
-    const si = ((dst.y + y - src.y) * src.width + (dst.x - src.x)) * 4;
+    const si = ((dst.y + y - src.y) * src.width + (dst.x - src.x)) * c;
     srcRow.set(src.data.subarray(si, si + n));
     blurRow.set(d.subarray(y * n, (y + 1) * n));
     if (k === undefined) m.unsharpRow(srcAt, blurAt, blurAt, n, detailAt);
