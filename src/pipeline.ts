@@ -16,16 +16,11 @@ import { runFolder, type FileEvent, type RunOptions, type RunSummary } from './r
 import { DEFAULT_CACHE_DIR, OutputCache, type OutputRecord } from './runs/cache.js';
 import { cachedVariants, type VariantOptions } from './runs/variants.js';
 import { defaultMemoryBudgetMb } from './exec/memory-budget.js';
+import { defaultParallelPngMinPixels } from './io/png/encoder.js';
 import { makePicture, type PictureOptions } from './web/publish.js';
 import type { Picture } from './web/picture.js';
 
 export type { BatchOptions, FileJob, FileResult, OutputSpec, PipelineEvent, PipelineTimes, ProcessOptions, WrittenOutput } from './exec/types.js';
-
-/** Default of {@link PipelineOptions.parallelPngMinPixels}, with at least {@link PARALLEL_PNG_MIN_WORKERS} workers. */
-export const DEFAULT_PARALLEL_PNG_MIN_PIXELS = 16_000_000;
-
-/** Fewest workers with which big PNGs are deflated in bands by default (see `parallelPngMinPixels`). */
-export const PARALLEL_PNG_MIN_WORKERS = 4;
 
 /**
  * Options of {@link createPipeline}. Every field is optional; each is declared,
@@ -70,10 +65,9 @@ export interface PipelineOptions {
   readonly workerMemoryMb?: number;
   /**
    * PNG outputs of at least this many pixels are deflated in bands on all the
-   * workers instead of by sharp on one thread (default: 16 000 000 with 4 or
-   * more workers, else `false`: never). Per core, Node's zlib at level 6 is
-   * 1.3× (photographs) to 2.4× (flat, edge-like images) slower than
-   * libvips's zlib-ng, so the bands only win with enough workers.
+   * workers instead of by sharp on one thread (default: 16 000 000 with 2 or
+   * more workers, else `false`: never). The bands are deflated by libdeflate
+   * in WebAssembly, about as fast per core as libvips' zlib-ng.
    */
   readonly parallelPngMinPixels?: number | false;
 }
@@ -105,7 +99,7 @@ export class Pipeline {
       timeout: o.timeout,
       maxMemoryMb: o.maxMemoryMb ?? defaultMemoryBudgetMb(),
       workerMemoryMb: o.workerMemoryMb,
-      parallelPngMinPixels: o.parallelPngMinPixels ?? (workers >= PARALLEL_PNG_MIN_WORKERS ? DEFAULT_PARALLEL_PNG_MIN_PIXELS : false),
+      parallelPngMinPixels: o.parallelPngMinPixels ?? defaultParallelPngMinPixels(workers),
     });
     ({ workers: this.workers, tileSize: this.tileSize, maxInFlight: this.maxInFlight, timeout: this.timeout } = this.#engine);
     this.#cache = o.cacheDir === false ? undefined : new OutputCache(o.cacheDir ?? DEFAULT_CACHE_DIR);

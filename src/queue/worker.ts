@@ -16,6 +16,7 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Engine } from '../exec/engine.js';
 import { defaultMemoryBudgetMb } from '../exec/memory-budget.js';
 import { inside, removeStaleTemps, resolveExisting } from '../io/atomic-write.js';
+import { defaultParallelPngMinPixels } from '../io/png/encoder.js';
 import { ValidationError } from '../model/errors.js';
 import { Manifest } from '../runs/manifest.js';
 import { DEFAULT_QUEUE, redisConnection, redisUrl } from './connection.js';
@@ -71,7 +72,7 @@ export async function createWorker(options: WorkerOptions = {}): Promise<QueueWo
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new ValidationError(`concurrency must be a positive integer, got ${JSON.stringify(concurrency)}`);
   const roots = await Promise.all((options.roots?.length ? options.roots : [process.cwd()]).map((r) => resolveExisting(path.resolve(r))));
   const engine = new Engine({
-    workers, maxInFlight: concurrency, plugins: options.plugins ?? [], maxMemoryMb: defaultMemoryBudgetMb(), parallelPngMinPixels: false,
+    workers, maxInFlight: concurrency, plugins: options.plugins ?? [], maxMemoryMb: defaultMemoryBudgetMb(), parallelPngMinPixels: defaultParallelPngMinPixels(workers),
   });
   await engine.registry(); // an unloadable plugin fails here, before any job is taken
   const manifests = new Map<string, Promise<Manifest>>();

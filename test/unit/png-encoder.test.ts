@@ -55,7 +55,7 @@ describe('parallel PNG encoder', () => {
       const rgba = syntheticRgba(width, height, 11, alpha);
       const data = channels === 4 ? rgba : narrowToRgb(rgba);
       const file = path.join(dir, `banded-${channels}-${alpha}.png`);
-      // ~2 KB bands (40 RGB, 53 RGBA), each with a preset dictionary from the rows before it.
+      // ~2 KB bands (40 RGB, 53 RGBA), each its own deflate stream ending in a sync flush.
       const size = await writePngParallel({ data, width, height, channels, hasAlpha: alpha }, file, { run: inProcess, bandBytes: 2000, window: 3 });
       const png = readFileSync(file);
       expect(size).toBe(png.length);
@@ -77,6 +77,27 @@ describe('parallel PNG encoder', () => {
       expect(decoded.data.equals(expected)).toBe(true);
     });
   }
+
+  it('a band is deflated by the patched libdeflate: no final block, a byte-aligned empty stored block at the end, and any size works, down to the stored-only path', () => {
+    const rand = rng(9);
+    for (const [width, rows] of [[301, 40], [3, 1], [1, 2], [64, 64]] as const) {
+      const pixels = Uint8Array.from({ length: width * rows * 3 }, (_, i) => (i % 7 === 0 ? (rand() * 256) | 0 : (i * 5) % 256));
+      const band = deflateBand({ pixels: pixels.slice().buffer, pixelBytes: 3, width, rows, channels: 3, level: 6 });
+      const data = Buffer.from(band.data);
+      expect([...data.subarray(-4)], `${width}×${rows}`).toEqual([0, 0, 0xff, 0xff]);
+      // Not final: on its own the stream does not end, so inflating it fails…
+      expect(() => zlib.inflateRawSync(data)).toThrow(/unexpected end/);
+      // …and with an empty final block after it, it inflates to the scanlines.
+      const lines = zlib.inflateRawSync(Buffer.concat([data, Buffer.from([3, 0])]));
+      expect(lines.length).toBe(band.length);
+      expect(band.length).toBe(rows * (width * 3 + 1));
+      expect(band.adler).toBe(adler32(lines));
+      for (let y = 0; y < rows; y++) {
+        expect(lines[y * (width * 3 + 1)]).toBe(0); // filter type 0
+        expect(lines.subarray(y * (width * 3 + 1) + 1, (y + 1) * (width * 3 + 1)).equals(Buffer.from(pixels.subarray(y * width * 3, (y + 1) * width * 3)))).toBe(true);
+      }
+    }
+  });
 
   it('the pipeline deflates big PNGs on its workers: same pixels as sharp\'s encoder, other bytes, smaller than 1.01× sharp\'s', async () => {
     const input = path.join(dir, 'in.png');

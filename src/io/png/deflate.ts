@@ -1,26 +1,28 @@
 /**
  * One slice of a parallel PNG encode, as a pool worker runs it: a band of
  * rows becomes PNG scanlines (filter type 0, RGB or RGBA) and is deflated
- * into raw deflate blocks that, concatenated in order, form one zlib stream.
- * The previous 32 KB of scanlines is the band's preset dictionary, so the
- * bands compress almost as well as one stream (the pigz technique).
+ * by libdeflate compiled to WebAssembly (deflate.wasm, built by
+ * scripts/deflate-wasm/build.mjs) into raw deflate blocks, none final, ending
+ * byte-aligned with an empty stored block (a sync flush): concatenated in
+ * order, the bands form one stream, which the encoder ends.
+ *
+ * Per core, libdeflate at level 6 in WebAssembly deflates about as fast as
+ * the zlib-ng that libvips links (Node's zlib takes 1.3–3× as long), which is
+ * what makes deflating in bands pay from two workers.
  */
-import zlib from 'node:zlib';
+import { readFileSync } from 'node:fs';
 
-/** A band of rows to deflate; `pixels` holds `dictRows` rows before the band, then the band's `rows` rows, and is transferred. */
+/** A band of rows to deflate; `pixels` holds the band's `rows` rows, and is transferred. */
 export interface DeflateTask {
   readonly pixels: ArrayBuffer;
   /** Bytes per pixel in `pixels`: 3 (RGB) or 4 (RGBA). */
   readonly pixelBytes: 3 | 4;
   readonly width: number;
   readonly rows: number;
-  /** Rows before the band, present only to build the 32 KB preset dictionary. */
-  readonly dictRows: number;
   /** 3 drops alpha (colour type 2), 4 keeps it (colour type 6). */
   readonly channels: 3 | 4;
+  /** libdeflate level, 1–12. */
   readonly level: number;
-  /** The last band ends the deflate stream; the others end on a byte boundary (sync flush). */
-  readonly last: boolean;
 }
 
 /** A deflated band: its raw deflate bytes, and the Adler-32 and length of its uncompressed scanlines. */
@@ -30,29 +32,55 @@ export interface DeflateResult {
   readonly length: number;
 }
 
-/** The zlib window: the most history a preset dictionary can give. */
-const WINDOW = 32 * 1024;
+/** The exports of deflate.wasm (scripts/deflate-wasm/wrapper.c). */
+interface DeflateWasm {
+  readonly memory: { readonly buffer: ArrayBuffer };
+  tp_buffers(level: number, inBytes: number): number;
+  tp_output(input: number, inBytes: number): number;
+  tp_bound(level: number, inBytes: number): number;
+  tp_deflate(level: number, input: number, inBytes: number, output: number, outCap: number): number;
+}
 
-/** PNG scanlines (a 0 filter byte, then the row's pixels) of `rows` rows of `pixelBytes`-byte pixels, written with `channels` bytes each. */
-function scanlines(pixels: Uint8Array, pixelBytes: 3 | 4, width: number, rows: number, channels: 3 | 4): Uint8Array {
+/** The part of the WebAssembly API used here (the DOM lib, which declares it, is not in this project's libs). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: unknown };
+}
+
+let loaded: DeflateWasm | undefined;
+
+/** This thread's instance of deflate.wasm, made on first use. */
+function deflateWasm(): DeflateWasm {
+  if (!loaded) {
+    const { WebAssembly } = globalThis as unknown as { WebAssembly: WasmApi };
+    const bytes = readFileSync(new URL('./deflate.wasm', import.meta.url));
+    loaded = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as DeflateWasm;
+  }
+  return loaded;
+}
+
+/** Writes PNG scanlines (a 0 filter byte, then the row's pixels) of `rows` rows of `pixelBytes`-byte pixels into `out`, with `channels` bytes each. */
+function scanlines(pixels: Uint8Array, pixelBytes: 3 | 4, width: number, rows: number, channels: 3 | 4, out: Uint8Array): void {
   const stride = width * channels + 1;
-  const out = new Uint8Array(stride * rows);
   const rowBytes = width * pixelBytes;
   if (channels === pixelBytes) {
-    for (let y = 0; y < rows; y++) out.set(pixels.subarray(y * rowBytes, (y + 1) * rowBytes), y * stride + 1);
-    return out;
+    for (let y = 0; y < rows; y++) {
+      out[y * stride] = 0;
+      out.set(pixels.subarray(y * rowBytes, (y + 1) * rowBytes), y * stride + 1);
+    }
+    return;
   }
   // RGBA in, RGB out (alpha dropped).
   for (let y = 0; y < rows; y++) {
     let s = y * rowBytes;
-    let d = y * stride + 1;
+    let d = y * stride;
+    out[d++] = 0;
     for (let x = 0; x < width; x++, s += 4, d += 3) {
       out[d] = pixels[s];
       out[d + 1] = pixels[s + 1];
       out[d + 2] = pixels[s + 2];
     }
   }
-  return out;
 }
 
 /** Adler-32 of `data` (RFC 1950). */
@@ -73,18 +101,18 @@ export function adler32(data: Uint8Array): number {
 
 /** Deflates one band (see {@link DeflateTask}). */
 export function deflateBand(task: DeflateTask): DeflateResult {
-  const { width, rows, dictRows, channels } = task;
-  const all = scanlines(new Uint8Array(task.pixels), task.pixelBytes, width, dictRows + rows, channels);
-  const split = dictRows * (width * channels + 1);
-  const band = all.subarray(split);
-  const options: zlib.ZlibOptions = {
-    level: task.level,
-    finishFlush: task.last ? zlib.constants.Z_FINISH : zlib.constants.Z_SYNC_FLUSH,
-  };
-  if (split > 0) options.dictionary = all.subarray(Math.max(0, split - WINDOW), split);
-  const deflated = zlib.deflateRawSync(band, options);
+  const { width, rows, channels, level } = task;
+  const m = deflateWasm();
+  const length = rows * (width * channels + 1);
+  const input = m.tp_buffers(level, length);
+  if (input === 0) throw new Error(`cannot reserve ${length} bytes of WebAssembly memory for a PNG band`);
+  const lines = new Uint8Array(m.memory.buffer, input, length);
+  scanlines(new Uint8Array(task.pixels), task.pixelBytes, width, rows, channels, lines);
+  const output = m.tp_output(input, length);
+  const size = m.tp_deflate(level, input, length, output, m.tp_bound(level, length));
+  if (size === 0) throw new Error('a PNG band did not fit its deflate bound');
   // A fresh ArrayBuffer of exactly the deflated bytes, so it can be transferred back.
-  const data = new Uint8Array(deflated.length);
-  data.set(deflated);
-  return { data: data.buffer, adler: adler32(band), length: band.length };
+  const data = new Uint8Array(size);
+  data.set(new Uint8Array(m.memory.buffer, output, size));
+  return { data: data.buffer, adler: adler32(lines), length };
 }

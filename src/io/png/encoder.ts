@@ -2,8 +2,9 @@
  * A PNG encoder that deflates bands of rows on all workers at once: codecs
  * are single-threaded, so for one big image sharp's PNG encode is serial
  * time no tiling can hide. The bytes on disk differ from sharp's; the pixels
- * are the same (lossless), and with sharp's defaults (no row filter,
- * deflate level 6) the size is within a few tenths of a percent.
+ * are the same (lossless). Like sharp's defaults it uses no row filter and
+ * deflate level 6 (libdeflate's, in WebAssembly: see deflate.ts); sizes come
+ * within a few percent of sharp's, either side (docs/performance.md).
  *
  * Bands go out in order as their deflated bytes come back; at most `window`
  * are in flight, so memory stays a few bands wide.
@@ -12,6 +13,15 @@ import { open } from 'node:fs/promises';
 import zlib from 'node:zlib';
 import type { Raster } from '../../model/raster.js';
 import type { DeflateResult, DeflateTask } from './deflate.js';
+
+/**
+ * The default smallest PNG, in pixels, deflated in bands with `workers` pool
+ * workers: 16 MP from 2 workers (where one band on each core beats the serial
+ * codec), never with 1.
+ */
+export function defaultParallelPngMinPixels(workers: number): number | false {
+  return workers >= 2 ? 16_000_000 : false;
+}
 
 /** Runs one band's deflate (on a pool worker). */
 export type DeflateRunner = (task: DeflateTask, signal?: AbortSignal) => Promise<DeflateResult>;
@@ -24,7 +34,7 @@ export interface ParallelPngOptions {
   readonly window?: number;
   /** Uncompressed bytes per band, roughly (default 4 MB: tens of ms of deflate, far above per-task overhead). */
   readonly bandBytes?: number;
-  /** zlib level (default 6, as sharp). */
+  /** Deflate level (default 6, as sharp's). */
   readonly level?: number;
   readonly signal?: AbortSignal;
 }
@@ -32,7 +42,8 @@ export interface ParallelPngOptions {
 const SIGNATURE = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
 /** zlib stream header: deflate, 32 KB window, default compression, check bits. */
 const ZLIB_HEADER = Uint8Array.of(0x78, 0x9c);
-const WINDOW = 32 * 1024;
+/** An empty final block (fixed Huffman, end-of-block only): ends the stream after the bands' sync flushes. */
+const FINAL_BLOCK = Uint8Array.of(0x03, 0x00);
 
 /** A PNG chunk: length, type, data, CRC-32 of type and data. */
 function chunk(type: string, ...parts: Uint8Array[]): Buffer {
@@ -70,7 +81,6 @@ export async function writePngParallel(raster: Raster, file: string, options: Pa
   const channels = raster.hasAlpha ? 4 : 3;
   const stride = width * channels + 1;
   const bandRows = Math.max(1, Math.ceil((options.bandBytes ?? 4 << 20) / stride));
-  const dictRows = Math.ceil(WINDOW / stride);
   const bands = Math.ceil(height / bandRows);
   const window = Math.max(1, options.window ?? 4);
   const level = options.level ?? 6;
@@ -78,11 +88,11 @@ export async function writePngParallel(raster: Raster, file: string, options: Pa
   const task = (i: number): Promise<DeflateResult> => {
     const y0 = i * bandRows;
     const rows = Math.min(bandRows, height - y0);
-    const from = Math.max(0, y0 - dictRows);
     const px = raster.channels;
-    const pixels = new Uint8Array((y0 + rows - from) * width * px);
-    pixels.set(raster.data.subarray(from * width * px, (y0 + rows) * width * px));
-    return options.run({ pixels: pixels.buffer, pixelBytes: px, width, rows, dictRows: y0 - from, channels, level, last: i === bands - 1 }, options.signal);
+    // A copy in its own ArrayBuffer (it is transferred; the raster may be a Buffer, whose slice() would share memory).
+    const pixels = new Uint8Array(rows * width * px);
+    pixels.set(raster.data.subarray(y0 * width * px, (y0 + rows) * width * px));
+    return options.run({ pixels: pixels.buffer, pixelBytes: px, width, rows, channels, level }, options.signal);
   };
 
   const fh = await open(file, 'w');
@@ -117,7 +127,7 @@ export async function writePngParallel(raster: Raster, file: string, options: Pa
       if (i === bands - 1) {
         const tail = Buffer.alloc(4);
         tail.writeUInt32BE(adler, 0);
-        parts.push(tail);
+        parts.push(FINAL_BLOCK, tail);
       }
       await write(chunk('IDAT', ...parts));
     }
