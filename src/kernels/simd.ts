@@ -27,7 +27,7 @@ export interface SimdKernels {
   rowMin(pad: number, out: number, count: number, n: number): void;
   columnMax(rows: number, out: number, count: number, n: number): void;
   columnMin(rows: number, out: number, count: number, n: number): void;
-  sobelRow(up: number, mid: number, down: number, out: number, count: number): void;
+  sobelRow(up: number, mid: number, down: number, out: number, count: number, c: number): void;
   unsharpRow(src: number, blurred: number, out: number, n: number, detail: number): void;
   unsharpRowLinear(src: number, blurred: number, out: number, n: number, k: number): void;
   heapBase(): number;

@@ -13,8 +13,8 @@ import { ValidationError } from './errors.js';
  * A rectangle of pixels positioned in the image's global coordinates.
  * `data` holds `width × height × 4` bytes, row-major, straight (or, inside a
  * neighbourhood kernel on an image with alpha, premultiplied) RGBA; only a
- * neighbourhood op that declares `rgb: true` may be given 3-byte RGB views
- * (`channels: 3`) of images without alpha.
+ * neighbourhood or global op that declares `rgb: true` may be given 3-byte
+ * RGB views (`channels: 3`) of images without alpha.
  */
 export interface TileView {
   /** The bytes of this region, `width * channels` bytes per row. */
@@ -94,6 +94,8 @@ export interface NeighbourhoodOp<S extends ParamSchema = ParamSchema> extends Op
 export interface GlobalOp<S extends ParamSchema = ParamSchema, T = unknown, A = unknown>
   extends OpCommon<S> {
   readonly kind: 'global';
+  /** True when `partial` and `kernel` also work on 3-byte RGB views (see NeighbourhoodOp.rgb). */
+  readonly rgb?: boolean;
   partial(view: TileView, p: Params<S>): T;
   merge(a: T, b: T): T;
   finish(total: T, p: Params<S>): A;

@@ -7,11 +7,16 @@
  */
 import type { TileView } from './op.js';
 
+/** Bytes per pixel of a view: 4 (RGBA) unless it says 3 (RGB). */
+export function channelsOf(view: TileView): 3 | 4 {
+  return view.channels ?? 4;
+}
+
 /** The index in `view.data` of the pixel at global (x, y), clamped to the image's edges. */
 export function clampedIndex(view: TileView, x: number, y: number): number {
   const cx = x < 0 ? 0 : x >= view.imageWidth ? view.imageWidth - 1 : x;
   const cy = y < 0 ? 0 : y >= view.imageHeight ? view.imageHeight - 1 : y;
-  return ((cy - view.y) * view.width + (cx - view.x)) * 4;
+  return ((cy - view.y) * view.width + (cx - view.x)) * channelsOf(view);
 }
 
 /** Global row `y` clamped to the image: the row an edge-extended read uses. */
@@ -21,13 +26,13 @@ export function clampY(view: TileView, y: number): number {
 
 /** The view's row for global row `y`, clamped to the image: its offset in `view.data` (bytes). */
 export function clampedRow(view: TileView, y: number): number {
-  return (clampY(view, y) - view.y) * view.width * 4;
+  return (clampY(view, y) - view.y) * view.width * channelsOf(view);
 }
 
 /** The view's column for global column `x`, clamped to the image: its byte offset within a row. */
 export function clampedColumn(view: TileView, x: number): number {
   const cx = x < 0 ? 0 : x >= view.imageWidth ? view.imageWidth - 1 : x;
-  return (cx - view.x) * 4;
+  return (cx - view.x) * channelsOf(view);
 }
 
 /**
@@ -58,11 +63,6 @@ export function padRow(src32: Uint32Array, src: TileView, row: number, colMap: I
 
 /** Writes source row `row` of the tile's source, edge-extended to the output's width plus the halo, into `out`, each pixel XOR `xor`. */
 export type PadRow = (out: Uint32Array, xor?: number) => void;
-
-/** Bytes per pixel of a view: 4 (RGBA) unless it says 3 (RGB). */
-export function channelsOf(view: TileView): 3 | 4 {
-  return view.channels ?? 4;
-}
 
 /** Writes source row `row` of the tile's source, edge-extended to the output's width plus the halo, into `out` as bytes (`channelsOf(src)` per pixel). */
 export type PadRowBytes = (out: Uint8Array) => void;

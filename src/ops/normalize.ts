@@ -1,5 +1,6 @@
 import { defineOp } from '../model/op.js';
-import { applyLut, lutFrom } from '../kernels/lut.js';
+import { applyLut, applyLutRgb, lutFrom } from '../kernels/lut.js';
+import { channelsOf } from '../model/view.js';
 
 /**
  * Auto-levels per channel: stretch each of R, G, B so that its `lower`
@@ -19,10 +20,12 @@ export const normalize = defineOp({
     lower: { type: 'number', min: 0, max: 50, default: 0, description: 'percentile mapped to 0' },
     upper: { type: 'number', min: 50, max: 100, default: 100, description: 'percentile mapped to 255' },
   },
+  rgb: true,
   partial(view) {
     const hist = new Float64Array(768);
     const d = view.data;
-    for (let i = 0, n = d.length; i < n; i += 4) {
+    const c = channelsOf(view);
+    for (let i = 0, n = d.length; i < n; i += c) {
       hist[d[i]]++;
       hist[256 + d[i + 1]]++;
       hist[512 + d[i + 2]]++;
@@ -58,5 +61,5 @@ export const normalize = defineOp({
       return max > min ? ((v - min) * 255) / (max - min) : v;
     });
   },
-  kernel: (view, _p, lut) => applyLut(view.data, lut),
+  kernel: (view, _p, lut) => (channelsOf(view) === 3 ? applyLutRgb : applyLut)(view.data, lut),
 });

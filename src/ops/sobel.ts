@@ -11,6 +11,7 @@ export const sobel = defineOp({
   description: 'Sobel edge magnitude per channel, sqrt(Gx^2+Gy^2)/4 (a full step edge gives 255)',
   params: {},
   alpha: 'preserve',
+  rgb: true,
   radius: () => 1,
   kernel: (src, dst) => sobelKernel(src, dst),
 });

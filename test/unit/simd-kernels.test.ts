@@ -119,7 +119,7 @@ describe('WebAssembly SIMD kernels', () => {
   });
 
   for (const [W, H] of [[97, 61], [1, 30], [403, 19]] as const) {
-    it(`sobel matches the JavaScript kernel byte for byte (R, G, B) on random regions of a ${W}×${H} image`, () => {
+    it(`sobel matches the JavaScript kernel byte for byte (R, G, B) on random regions of a ${W}×${H} image, RGBA and RGB`, () => {
       const rand = rng(W * 19 + H);
       const img = new Uint8Array(W * H * 4);
       // Mostly 0 and 255, so magnitudes often saturate at 255.
@@ -134,6 +134,13 @@ describe('WebAssembly SIMD kernels', () => {
         // Alpha is the executor's (the op keeps the input's): compare colour only.
         for (let i = 3; i < dst.data.length; i += 4) dst.data[i] = js.data[i];
         expect(Buffer.from(dst.data).equals(Buffer.from(js.data)), `region ${dx},${dy} ${dw}×${dh}`).toBe(true);
+        // The same region as RGB: both kernels give the RGBA result's colour bytes.
+        const rgb = region(narrowToRgb(img), W, H, dx, dy, dw, dh, 1, 3);
+        const js3 = { ...rgb.dst, data: new Uint8Array(rgb.dst.data.length) };
+        jsSobel(rgb.src, js3);
+        simdSobel(rgb.src, rgb.dst);
+        expect(Buffer.from(js3.data).equals(Buffer.from(narrowToRgb(js.data))), `RGB js, region ${dx},${dy} ${dw}×${dh}`).toBe(true);
+        expect(Buffer.from(rgb.dst.data).equals(Buffer.from(js3.data)), `RGB simd, region ${dx},${dy} ${dw}×${dh}`).toBe(true);
       }
     });
   }

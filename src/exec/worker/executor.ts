@@ -115,7 +115,7 @@ export function executeTile(task: TileTask, registry: OpRegistry): TileResult {
           break;
         }
         case 'global':
-          needRgba();
+          if (!def.rgb) needRgba();
           def.kernel(cur, step.params as never, step.applied);
           break;
         case 'neighbourhood': {
@@ -152,7 +152,7 @@ export function executeTile(task: TileTask, registry: OpRegistry): TileResult {
   if (task.reduce) {
     const def = registry.get(task.reduce.name);
     if (def.kind === 'global') {
-      needRgba();
+      if (!def.rgb) needRgba();
       partial = def.partial(cur, task.reduce.params as never);
     }
   }

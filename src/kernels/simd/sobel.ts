@@ -16,16 +16,17 @@
 }
 
 /**
- * One output row of `count` values from three padded rows (each padded by one
- * pixel on both sides, edges clamped): `up`, `mid` and `down` point at the
- * padding pixel left of the first output pixel.
+ * One output row of `count` values from three padded rows of `c` bytes per
+ * pixel (3 or 4; each row padded by one pixel on both sides, edges clamped):
+ * `up`, `mid` and `down` point at the padding pixel left of the first output pixel.
  */
-export function sobelRow(up: usize, mid: usize, down: usize, out: usize, count: i32): void {
+export function sobelRow(up: usize, mid: usize, down: usize, out: usize, count: i32, c: i32): void {
+  const one = <usize>c, two = <usize>(2 * c);
   for (let i = 0; i < count; i += 16) {
     const o = <usize>i;
-    const tl = v128.load(up + o), tc = v128.load(up + o + 4), tr = v128.load(up + o + 8);
-    const ml = v128.load(mid + o), mr = v128.load(mid + o + 8);
-    const bl = v128.load(down + o), bc = v128.load(down + o + 4), br = v128.load(down + o + 8);
+    const tl = v128.load(up + o), tc = v128.load(up + o + one), tr = v128.load(up + o + two);
+    const ml = v128.load(mid + o), mr = v128.load(mid + o + two);
+    const bl = v128.load(down + o), bc = v128.load(down + o + one), br = v128.load(down + o + two);
     // Low and high halves (8 values each) in 16-bit lanes.
     const tlL = i16x8.extend_low_i8x16_u(tl), tlH = i16x8.extend_high_i8x16_u(tl);
     const tcL = i16x8.extend_low_i8x16_u(tc), tcH = i16x8.extend_high_i8x16_u(tc);

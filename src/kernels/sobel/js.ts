@@ -1,9 +1,10 @@
 /** The Sobel gradient magnitude in JavaScript. */
 import type { TileView } from '../../model/op.js';
-import { clampedColumn, clampedRow } from '../../model/view.js';
+import { channelsOf, clampedColumn, clampedRow } from '../../model/view.js';
 
-/** The Sobel magnitude in JavaScript, for R, G and B (alpha is the executor's: `alpha: 'preserve'`). */
+/** The Sobel magnitude in JavaScript, for R, G and B of RGBA or RGB views (alpha is the executor's: `alpha: 'preserve'`). */
 export function jsSobel(src: TileView, dst: TileView): void {
+  const C = channelsOf(src);
   const s = src.data;
   const d = dst.data;
   for (let y = 0; y < dst.height; y++) {
@@ -11,8 +12,8 @@ export function jsSobel(src: TileView, dst: TileView): void {
     const rm = clampedRow(src, gy - 1);
     const r0 = clampedRow(src, gy);
     const rp = clampedRow(src, gy + 1);
-    let di = y * dst.width * 4;
-    for (let x = 0; x < dst.width; x++, di += 4) {
+    let di = y * dst.width * C;
+    for (let x = 0; x < dst.width; x++, di += C) {
       const gx = dst.x + x;
       const cl = clampedColumn(src, gx - 1);
       const c0 = clampedColumn(src, gx);

@@ -6,14 +6,15 @@
  */
 import type { TileView } from '../../model/op.js';
 import { arena, simd } from '../simd.js';
-import { streamRows } from '../../model/view.js';
+import { channelsOf, streamRows } from '../../model/view.js';
 
-/** Writes sqrt(Gx² + Gy²) / 4, rounded and clamped, per channel into every `dst` pixel. */
+/** Writes sqrt(Gx² + Gy²) / 4, rounded and clamped, per channel into every `dst` pixel (RGBA or RGB views). */
 export function simdSobel(src: TileView, dst: TileView): void {
   const m = simd!;
+  const c = channelsOf(src);
   const padW = dst.width + 2;
-  const count = dst.width * 4;
-  const slotBytes = (padW * 4 + 31) & ~15; // the kernel reads whole 16-byte blocks
+  const count = dst.width * c;
+  const slotBytes = (padW * c + 31) & ~15; // the kernel reads whole 16-byte blocks
   // Scratch: ring of 3 padded rows | output row.
   const [ringAt, outAt] = arena(m, [3 * slotBytes, count]);
   const mem = m.memory.buffer;
@@ -21,9 +22,9 @@ export function simdSobel(src: TileView, dst: TileView): void {
   const slot = (row: number): number => ringAt + (row % 3) * slotBytes;
   streamRows(
     src, dst, 1,
-    (row, pad) => pad(new Uint32Array(mem, slot(row), padW)),
+    (row, pad, padBytes) => (c === 4 ? pad(new Uint32Array(mem, slot(row), padW)) : padBytes(new Uint8Array(mem, slot(row), padW * 3))),
     (y, window) => {
-      m.sobelRow(slot(window[0]), slot(window[1]), slot(window[2]), outAt, count);
+      m.sobelRow(slot(window[0]), slot(window[1]), slot(window[2]), outAt, count, c);
       dst.data.set(out8, y * count);
     },
   );
