@@ -22,7 +22,7 @@ export interface SimdKernels {
   readonly memory: WasmMemory;
   horizontal(pad: number, out: number, n: number, taps: number, r: number, c: number): void;
   vertical(rows: number, out: number, n: number, taps: number, r: number): void;
-  medianRow(rows: number, out: number, count: number, n: number, rank: number): void;
+  medianRow(rows: number, out: number, count: number, n: number, rank: number, c: number): void;
   rowMax(pad: number, out: number, count: number, n: number): void;
   rowMin(pad: number, out: number, count: number, n: number): void;
   columnMax(rows: number, out: number, count: number, n: number): void;

@@ -1,5 +1,6 @@
 import { defineOp } from '../model/op.js';
 import { LUMA_B16, LUMA_G16, LUMA_R16, pixelWords } from '../kernels/matrix.js';
+import { channelsOf } from '../model/view.js';
 
 /**
  * Histogram equalisation of Rec. 709 luma, colour kept by scaling. Exactly:
@@ -24,11 +25,13 @@ export const equalize = defineOp({
   kind: 'global',
   description: 'Histogram equalisation of Rec. 709 luma; R, G, B scaled by map(Y)/Y (colour kept)',
   params: {},
+  rgb: true,
   partial(view) {
     const hist = new Float64Array(256);
     const wr = LUMA_R16, wg = LUMA_G16, wb = LUMA_B16; // locals: imported bindings are re-read in loops
     const d = view.data;
-    for (let i = 0, n = d.length; i < n; i += 4) {
+    const c = channelsOf(view);
+    for (let i = 0, n = d.length; i < n; i += c) {
       hist[(wr * d[i] + wg * d[i + 1] + wb * d[i + 2] + 32768) >> 16]++;
     }
     return hist;
@@ -54,7 +57,8 @@ export const equalize = defineOp({
   kernel(view, _p, table: Uint8Array) {
     const wr = LUMA_R16, wg = LUMA_G16, wb = LUMA_B16;
     const d = view.data;
-    const words = pixelWords(d);
+    const c = channelsOf(view);
+    const words = c === 4 ? pixelWords(d) : undefined;
     if (words) {
       for (let i = 0, n = words.length; i < n; i++) {
         const p = words[i];
@@ -64,7 +68,7 @@ export const equalize = defineOp({
       }
       return;
     }
-    for (let i = 0, n = d.length; i < n; i += 4) {
+    for (let i = 0, n = d.length; i < n; i += c) {
       const r = d[i], g = d[i + 1], b = d[i + 2];
       const o = ((wr * r + wg * g + wb * b + 32768) >> 16) << 8;
       d[i] = table[o + r];

@@ -16,5 +16,6 @@ export const median = defineOp({
     radius: { type: 'number', integer: true, min: 1, max: 7, default: 1, description: 'half-width of the square in pixels' },
   },
   radius: ({ radius }) => radius,
+  rgb: true,
   kernel: (src, dst, { radius }) => medianKernel(src, dst, radius),
 });

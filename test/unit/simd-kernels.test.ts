@@ -69,7 +69,7 @@ describe('WebAssembly SIMD kernels', () => {
   }
 
   for (const [W, H] of [[97, 61], [5, 33], [700, 17]] as const) {
-    it(`median matches the JavaScript (Huang) kernel byte for byte on random regions of a ${W}×${H} image, radius 1 to 7`, () => {
+    it(`median matches the JavaScript (Huang) kernel byte for byte on random regions of a ${W}×${H} image, radius 1 to 7, RGBA and RGB`, () => {
       const rand = rng(W * 13 + H);
       const img = new Uint8Array(W * H * 4);
       // Few distinct values, so that ties (equal values around the median) are common.
@@ -83,6 +83,10 @@ describe('WebAssembly SIMD kernels', () => {
           huangMedian(src, js, r);
           simdMedian(src, dst, r);
           expect(Buffer.from(dst.data).equals(Buffer.from(js.data)), `radius ${r}, region ${dx},${dy} ${dw}×${dh}`).toBe(true);
+          // The same region as RGB: the SIMD kernel gives the RGBA result's colour bytes.
+          const rgb = region(narrowToRgb(img), W, H, dx, dy, dw, dh, r, 3);
+          simdMedian(rgb.src, rgb.dst, r);
+          expect(Buffer.from(rgb.dst.data).equals(Buffer.from(narrowToRgb(js.data))), `RGB, radius ${r}, region ${dx},${dy} ${dw}×${dh}`).toBe(true);
         }
       }
     });

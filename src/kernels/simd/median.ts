@@ -8,11 +8,11 @@
 
 /**
  * One output row: `out[v]` = the value of rank `rank` (0-based, ascending)
- * among `pad_j[v + 4·dx]` for the `n` padded rows j and dx in [0, n), over
- * `count` values. `rows` holds the `n` row pointers (usize); the rows hold
- * every value XOR 0x80.
+ * among `pad_j[v + c·dx]` for the `n` padded rows j and dx in [0, n), over
+ * `count` values, `c` bytes per pixel (3 or 4). `rows` holds the `n` row
+ * pointers (usize); the rows hold every value XOR 0x80.
  */
-export function medianRow(rows: usize, out: usize, count: i32, n: i32, rank: i32): void {
+export function medianRow(rows: usize, out: usize, count: i32, n: i32, rank: i32, c: i32): void {
   const limit = i8x16.splat(<i8>rank);
   const sign = i8x16.splat(-128);
   for (let i = 0; i < count; i += 16) {
@@ -28,7 +28,7 @@ export function medianRow(rows: usize, out: usize, count: i32, n: i32, rank: i32
         const row = load<usize>(rows + <usize>(j * sizeof<usize>())) + <usize>i;
         for (let dx = 0; dx < n; dx++) {
           // lt_s gives all ones (−1) where v < t: subtracting it counts.
-          below = i8x16.sub(below, i8x16.lt_s(v128.load(row + <usize>(dx * 4)), ts));
+          below = i8x16.sub(below, i8x16.lt_s(v128.load(row + <usize>(dx * c)), ts));
         }
       }
       m = v128.bitselect(t, m, i8x16.le_u(below, limit));
