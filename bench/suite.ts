@@ -132,7 +132,7 @@ export function workloads(options: SuiteOptions): Workload[] {
     warmMp: Math.min(photoMp, options.warmMp ?? (quick ? 0.15 : 1)), groups, format: 'jpeg' as const,
   };
   const SHARP_DEFAULTS = 'sharp\'s defaults: blur(2) is libvips\' approximate integer kernel (taps down to 0.2 of the peak: 7 at σ = 2); ' +
-    'sharpen() is a mild 3×3 convolution ([-1 -1 -1; -1 32 -1; -1 -1 -1] / 24); sharp works on 3 channels, our kernels on RGBA (rasters between stages are RGB).';
+    'sharpen() is a mild 3×3 convolution ([-1 -1 -1; -1 32 -1; -1 -1 -1] / 24); both work on 3 channels (RGB).';
   const photoDefaults: SharpStep[] = [{ op: 'resize', width: photoWidth }, { op: 'blur', sigma: 2 }, { op: 'sharpen' }];
 
   return [
@@ -143,7 +143,7 @@ export function workloads(options: SuiteOptions): Workload[] {
       sharp: [{ op: 'resize', width: resizeWidth }, { op: 'blur', sigma: 2 }, { op: 'sharpen', sigma: 1 }],
       sharpDiffers:
         'sharpen({sigma:1}) is libvips\' unsharp mask on the L channel of LAB with its own m1/m2 gains, ours is a per-channel RGB unsharp mask ' +
-        '(amount 1, threshold 0); sharp works on 3 channels, we on RGBA; blur(2) is libvips\' approximate Gaussian (min amplitude 0.2), ours exact integer weights to 3σ.',
+        '(amount 1, threshold 0); both work on 3 channels; blur(2) is libvips\' approximate Gaussian (min amplitude 0.2), ours exact integer weights to 3σ.',
       jimp: {
         steps: [{ op: 'resize', width: resizeWidth }, { op: 'blur', radius: 2 }, { op: 'convolute', kernel: SHARPEN_3X3 }],
         subset: options.jimpSubset ?? (quick ? 1 : 4),
@@ -205,7 +205,7 @@ export function workloads(options: SuiteOptions): Workload[] {
       ops: [`resize:width=${photoWidth}`, 'blur:sigma=2,precision=approximate', 'sharpen:precision=approximate'],
       sharp: photoDefaults,
       sharpDiffers: 'blur: the same kernel (sharp\'s default, ours within one level); sharpen() is a mild 3×3 convolution where ours is an RGB unsharp mask ' +
-        'whose blur is the approximate 3-tap Gaussian (σ 1), plus the detail step; sharp works on 3 channels, our kernels on RGBA.',
+        'whose blur is the approximate 3-tap Gaussian (σ 1), plus the detail step; both work on 3 channels.',
       note: 'The photos inputs, with both Gaussians at precision=approximate: the kernels sharp\'s defaults use.',
     },
     {
