@@ -4,18 +4,7 @@
  * arena in its memory that the kernel drivers (gaussian/simd.ts,
  * median/simd.ts, …) lay their rows out in.
  */
-import { readFileSync } from 'node:fs';
-
-/** The part of the WebAssembly API used here (the DOM lib, which declares it, is not in this project's libs). */
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { readonly exports: unknown };
-}
-const { WebAssembly } = globalThis as unknown as { WebAssembly: WasmApi };
+import { instantiateWasm, type WasmMemory } from '../model/wasm-module.js';
 
 /** The module's exports (see simd/gaussian.ts, simd/median.ts, simd/morphology.ts, simd/sobel.ts and simd/unsharp.ts for what each computes). */
 export interface SimdKernels {
@@ -42,8 +31,7 @@ function instantiate(): SimdKernels | undefined {
     return undefined;
   }
   try {
-    const bytes = readFileSync(new URL('./simd/kernels.wasm', import.meta.url));
-    return new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as SimdKernels;
+    return instantiateWasm<SimdKernels>(new URL('./simd/kernels.wasm', import.meta.url));
   } catch (err) {
     simdUnavailable = err instanceof Error ? err.message : String(err);
     return undefined;

@@ -10,7 +10,7 @@
  * the zlib-ng that libvips links (Node's zlib takes 1.3–3× as long), which is
  * what makes deflating in bands pay from two workers.
  */
-import { readFileSync } from 'node:fs';
+import { instantiateWasm, type WasmMemory } from '../../model/wasm-module.js';
 
 /** A band of rows to deflate; `pixels` holds the band's `rows` rows, and is transferred. */
 export interface DeflateTask {
@@ -34,28 +34,18 @@ export interface DeflateResult {
 
 /** The exports of deflate.wasm (scripts/deflate-wasm/wrapper.c). */
 interface DeflateWasm {
-  readonly memory: { readonly buffer: ArrayBuffer };
+  readonly memory: WasmMemory;
   tp_buffers(level: number, inBytes: number): number;
   tp_output(input: number, inBytes: number): number;
   tp_bound(level: number, inBytes: number): number;
   tp_deflate(level: number, input: number, inBytes: number, output: number, outCap: number): number;
 }
 
-/** The part of the WebAssembly API used here (the DOM lib, which declares it, is not in this project's libs). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { readonly exports: unknown };
-}
-
 let loaded: DeflateWasm | undefined;
 
 /** This thread's instance of deflate.wasm, made on first use. */
 function deflateWasm(): DeflateWasm {
-  if (!loaded) {
-    const { WebAssembly } = globalThis as unknown as { WebAssembly: WasmApi };
-    const bytes = readFileSync(new URL('./deflate.wasm', import.meta.url));
-    loaded = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as DeflateWasm;
-  }
+  loaded ??= instantiateWasm<DeflateWasm>(new URL('./deflate.wasm', import.meta.url));
   return loaded;
 }
 
