@@ -4,7 +4,8 @@
  * project's 2-core VM, 3–10 ms per tile-sized buffer, more than the copy
  * itself), so spent buffers travel back and are cut into again: the
  * coordinator cuts tiles into buffers the workers hand back, and the workers
- * write results into buffers the coordinator hands back.
+ * write results into buffers the coordinator hands back. The engine keeps
+ * spent input buffers the same way (io/read.ts).
  */
 
 /** Reusable ArrayBuffers of roughly the sizes asked for. */

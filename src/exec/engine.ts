@@ -23,6 +23,7 @@ import { checkPlannedSizes, withImageSignal } from './image-guard.js';
 import { MemoryBudget, imageBytes } from './memory-budget.js';
 import { runBounded } from './bounded.js';
 import { TilePool } from './worker/pool.js';
+import { BufferPool } from './buffer-pool.js';
 import type { BatchOptions, FileJob, FileResult, PipelineEvent, PipelineTimes, ProcessOptions, WrittenOutput } from './types.js';
 
 /** Settings of an engine, already validated (see `PipelineOptions` for each). */
@@ -69,6 +70,8 @@ export class Engine {
   readonly #coordinator: Coordinator;
   readonly #registry: Promise<OpRegistry>;
   readonly #budget: MemoryBudget;
+  /** Spent input buffers (encoded files), read into again: at most one per image in flight, plus one, and 64 MB. */
+  readonly #inputBuffers: BufferPool;
   readonly #times = { readMs: 0, decodeMs: 0, encodeMs: 0, transcodeMs: 0, images: 0, inFlight: 0, peakInFlight: 0 };
 
   constructor(s: EngineSettings) {
@@ -78,6 +81,7 @@ export class Engine {
     this.timeout = s.timeout;
     this.#limitInputPixels = s.limitInputPixels;
     this.#budget = new MemoryBudget(s.maxMemoryMb);
+    this.#inputBuffers = new BufferPool(s.maxInFlight + 1, 64 << 20);
     const plugins = s.plugins.map((p) => path.resolve(p));
     applySharpThreadBudget();
     this.#registry = createRegistry(plugins);
@@ -170,7 +174,7 @@ export class Engine {
   async #processJob(job: FileJob, stages: readonly Stage[], signal?: AbortSignal, onEvent?: (e: PipelineEvent) => void): Promise<{ outputs: WrittenOutput[]; warning?: string }> {
     return withImageSignal(this.timeout, signal, async (imageSignal) => {
       let t = performance.now();
-      let bytes: Buffer | undefined = await readInput(job.input, imageSignal).catch((err: unknown) => {
+      let bytes: Buffer<ArrayBuffer> | undefined = await readInput(job.input, imageSignal, this.#inputBuffers).catch((err: unknown) => {
         throw classify(err, InputError);
       });
       this.#times.readMs += performance.now() - t;
@@ -185,13 +189,17 @@ export class Engine {
         t = performance.now();
         const direct = await transcodeDirect(job, bytes, plan, meta, { limitInputPixels: this.#limitInputPixels, parallel: this.#parallel }, imageSignal);
         if (direct) {
+          this.#inputBuffers.give(bytes.buffer); // sharp's pipeline has finished with it
           this.#times.transcodeMs += performance.now() - t;
           onEvent?.({ type: 'decoded', input: job.input, width: direct.outputs[0].width, height: direct.outputs[0].height });
           this.#times.images++;
           return direct;
         }
         decoded = await this.#decode(bytes, plan.onLoad, meta, imageSignal);
-        bytes = undefined; // the encoded input is not needed once decoded
+        // The encoded input is not needed once decoded. On a failure it is dropped instead:
+        // a decode abandoned at a deadline may still be reading it.
+        this.#inputBuffers.give(bytes.buffer);
+        bytes = undefined;
         onEvent?.({ type: 'decoded', input: job.input, width: decoded.raster.width, height: decoded.raster.height });
         const raster = await this.#runStages(decoded.raster, plan.stages, imageSignal);
         const written: WrittenOutput[] = [];

@@ -3,6 +3,7 @@ import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { withDeadline } from '../exec/deadline.js';
 import { problemOf } from '../runs/expand-inputs.js';
+import type { BufferPool } from '../exec/buffer-pool.js';
 
 /**
  * Opens a file for reading only if it is a regular file. The open does not
@@ -27,6 +28,12 @@ async function openRegular(file: string): Promise<{ handle: FileHandle; size: nu
   }
 }
 
+/** The size of a fresh input buffer that may be kept: `size` rounded up to a multiple of 1 MB (64 KB below 1 MB). */
+function keptSize(size: number): number {
+  const step = size >= 1 << 20 ? 1 << 20 : 1 << 16;
+  return Math.max(step, Math.ceil(size / step) * step);
+}
+
 /**
  * Reads a whole regular file; gives up when `signal` aborts (a read that hangs
  * is abandoned). The file is read in one `read()` of its size where it can be:
@@ -35,12 +42,21 @@ async function openRegular(file: string): Promise<{ handle: FileHandle; size: nu
  * turn (measured: the resize-only batch spent ~3× as long reading with 2
  * images decoding beside it). A file that grows after its size is taken is
  * read up to that size; one that shrinks, up to its end.
+ *
+ * With `buffers`, the file is read into a kept buffer when one fits: reading
+ * each input into fresh memory costs its page faults and, with glibc's
+ * allocator and libvips' threads, more (measured: sharp alone over 26 photos
+ * from fresh buffers, 1.48–1.83 s and ~+400 ms of CPU, against 1.26–1.46 s
+ * from reused ones, the same as from paths). The caller gives the buffer back
+ * only once nothing reads it any more.
  */
-export async function readInput(file: string, signal?: AbortSignal): Promise<Buffer> {
+export async function readInput(file: string, signal?: AbortSignal, buffers?: BufferPool): Promise<Buffer<ArrayBuffer>> {
   const read = (async () => {
     const { handle, size } = await openRegular(file);
     try {
-      const buffer = Buffer.allocUnsafeSlow(size); // its own memory, never a shared pool slab
+      // Its own memory, never a shared pool slab; when it may be kept, rounded up so that it fits files of about its size.
+      const memory = buffers ? (buffers.takeKept(size) ?? new ArrayBuffer(keptSize(size))) : new ArrayBuffer(size);
+      const buffer = Buffer.from(memory, 0, size);
       let filled = 0;
       while (filled < size) {
         signal?.throwIfAborted();

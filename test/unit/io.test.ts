@@ -1,12 +1,14 @@
 /** The I/O stage: decoding to sRGB RGBA, EXIF orientation, format conversions and atomic writes. */
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { createPipeline, OpRegistry } from '../../dist/src/index.js';
 import { resolveChain } from '../../dist/src/plan/chain.js';
 import { planChain, splitOnLoad } from '../../dist/src/plan/plan.js';
 import { decodeImage } from '../../dist/src/io/decode.js';
+import { readInput } from '../../dist/src/io/read.js';
+import { BufferPool } from '../../dist/src/exec/buffer-pool.js';
 import { rawRgba, syntheticPng, syntheticRgba, tempDir } from '../fixtures.js';
 
 /** A JPEG stored 120 wide × 80 tall, left half red, right half blue, tagged EXIF orientation 6 (display: rotate 90° clockwise). */
@@ -114,6 +116,58 @@ describe('decoding', () => {
       }
     } finally {
       await p.close();
+    }
+  });
+});
+
+describe('reading inputs into kept buffers', () => {
+  it('a file read into a buffer that held a larger one gives exactly its own bytes, in the same memory', async () => {
+    const dir = tempDir();
+    const big = path.join(dir, 'big.bin');
+    const small = path.join(dir, 'small.bin');
+    writeFileSync(big, Buffer.alloc(1_500_000, 0xaa));
+    const smallBytes = Buffer.from(Array.from({ length: 1_200_000 }, (_, i) => (i * 7) & 255));
+    writeFileSync(small, smallBytes);
+    const pool = new BufferPool(2, 64 << 20);
+    const first = await readInput(big, undefined, pool);
+    expect(first.length).toBe(1_500_000);
+    expect(first.buffer.byteLength).toBe(2 << 20); // rounded up to 1 MB steps, so similar sizes fit it later
+    pool.give(first.buffer);
+    const second = await readInput(small, undefined, pool);
+    expect(second.buffer === first.buffer).toBe(true);
+    expect(second.length).toBe(1_200_000);
+    expect(Buffer.compare(second, smallBytes)).toBe(0);
+    const third = await readInput(small, undefined, pool); // the pool is empty now: fresh memory
+    expect(third.buffer === first.buffer).toBe(false);
+    expect(Buffer.compare(third, smallBytes)).toBe(0);
+  });
+
+  it('a batch of inputs of different sizes, with buffers reused across images in flight, writes what one image at a time writes', async () => {
+    const dir = tempDir();
+    const photo = sharp(Buffer.from(syntheticRgba(900, 700, 11, false)), { raw: { width: 900, height: 700, channels: 4 } }).removeAlpha();
+    const inputs: string[] = [];
+    for (let i = 0; i < 9; i++) {
+      const input = path.join(dir, `in-${i}.jpg`);
+      // Crops of different sizes: each file a different length, some reusing larger buffers, some needing fresh ones.
+      writeFileSync(input, await photo.clone().extract({ left: 0, top: 0, width: 300 + 60 * i, height: 700 - 40 * i }).jpeg({ quality: 90 }).toBuffer());
+      inputs.push(input);
+    }
+    const ops = ['resize:width=200'];
+    const alone = createPipeline({ workers: 1, maxInFlight: 1, cacheDir: false });
+    const batch = createPipeline({ workers: 2, maxInFlight: 3, cacheDir: false });
+    try {
+      const expected = [];
+      for (const [i, input] of inputs.entries()) expected.push((await alone.processFile(input, path.join(dir, "alone", `${i}.jpg`), { ops })).path);
+      for (const chain of [ops, [...ops, 'blur:sigma=1']]) {
+        const out = path.join(dir, chain.length === 1 ? 'batch' : 'batch-blur');
+        const results = await batch.processFiles([...inputs, ...inputs].map((input, i) => ({ input, outputs: [{ path: path.join(out, `${i}.jpg`), format: 'jpeg' }] })), { ops: chain });
+        expect(results.every((r) => r.status === 'ok')).toBe(true);
+        if (chain.length === 1) for (let i = 0; i < 18; i++) expect(readFileSync(path.join(out, `${i}.jpg`)).equals(readFileSync(expected[i % 9]))).toBe(true);
+        for (let i = 0; i < 9; i++) expect(readFileSync(path.join(out, `${i}.jpg`)).equals(readFileSync(path.join(out, `${i + 9}.jpg`)))).toBe(true);
+      }
+    } finally {
+      await alone.close();
+      await batch.close();
     }
   });
 });
