@@ -5,7 +5,7 @@
  * and the folder run are thin layers over it.
  */
 import path from 'node:path';
-import sharp, { type Metadata } from 'sharp';
+import type { Metadata } from 'sharp';
 import { resolveChain, type OpSpec, type OpInstance } from '../plan/chain.js';
 import { needsPool, planChain, splitOnLoad, type Stage } from '../plan/plan.js';
 import { createRegistry, type OpRegistry } from '../plan/registry.js';
@@ -24,6 +24,7 @@ import { MemoryBudget, imageBytes } from './memory-budget.js';
 import { runBounded } from './bounded.js';
 import { TilePool } from './worker/pool.js';
 import { BufferPool } from './buffer-pool.js';
+import { applySharpThreadBudget } from './sharp-settings.js';
 import type { BatchOptions, FileJob, FileResult, PipelineEvent, PipelineTimes, ProcessOptions, WrittenOutput } from './types.js';
 
 /** Settings of an engine, already validated (see `PipelineOptions` for each). */
@@ -42,17 +43,6 @@ export interface EngineSettings {
 
 /** An error as one line. */
 const oneLine = (err: unknown): string => (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, '; ').trim();
-
-/**
- * Sets libvips's process-wide thread budget for tilepipe: one libvips thread
- * per image (parallelism comes from the worker pool and from images in
- * flight) and no operation cache. These are sharp's global settings, felt by
- * any other sharp user in the same process; the engine sets them on creation.
- */
-export function applySharpThreadBudget(): void {
-  sharp.concurrency(1);
-  sharp.cache(false);
-}
 
 /** Runs chains over images on a worker pool. */
 export class Engine {
