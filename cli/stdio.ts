@@ -4,7 +4,7 @@
  * image only; stdout carries nothing but the encoded image, errors go to
  * stderr. Exit 0, 1 (the image failed) or 2 (usage).
  */
-import sharp from 'sharp';
+import sharp from '../src/io/sharp.js';
 import { ValidationError, createPipeline, formatFromPath, parseFormat, parseOptions, type OutputFormat, type PipelineOptions } from '../src/index.js';
 import { readInput } from '../src/io/read.js';
 import { runOptionsOf, type RawSettings } from './flags.js';

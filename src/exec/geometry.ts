@@ -2,7 +2,7 @@
  * Geometry stages: resize, crop, rotate and the like run through sharp
  * (libvips) on the whole raster (RGB or RGBA), between tile stages.
  */
-import sharp from 'sharp';
+import sharp from '../io/sharp.js';
 import type { OpInstance } from '../plan/chain.js';
 import type { Raster } from '../model/raster.js';
 

@@ -1,5 +1,5 @@
 /** sharp's process-wide settings as tilepipe's engine sets them. */
-import sharp from 'sharp';
+import sharp from '../io/sharp.js';
 
 /**
  * Sets libvips's process-wide thread budget for tilepipe: one libvips thread

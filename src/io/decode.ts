@@ -2,7 +2,8 @@
  * The input side of the I/O stage: asynchronous reads, and decoding with
  * sharp into 8-bit sRGB RGBA with EXIF orientation applied.
  */
-import sharp, { type Metadata, type Sharp } from 'sharp';
+import sharp from './sharp.js';
+import type { Metadata, Sharp } from 'sharp';
 import type { OpInstance } from '../plan/chain.js';
 import { withDeadline } from '../exec/deadline.js';
 import type { Raster } from '../model/raster.js';

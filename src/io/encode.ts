@@ -4,7 +4,8 @@
  */
 import { sharpEncoderOptions, type EncoderSettings } from '../model/encoder-options.js';
 import path from 'node:path';
-import sharp, { type Sharp } from 'sharp';
+import sharp from './sharp.js';
+import type { Sharp } from 'sharp';
 import type { Raster } from '../model/raster.js';
 import type { OutputFormat } from '../model/options.js';
 import { writeAtomic, type WriteOptions } from './atomic-write.js';

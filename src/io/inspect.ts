@@ -2,7 +2,7 @@
  * What an image file holds, read from its header without decoding pixels
  * (`tilepipe info`, `inspectFile`).
  */
-import sharp from 'sharp';
+import sharp from './sharp.js';
 import { InputError, classify } from '../model/errors.js';
 import { readInput } from './read.js';
 import { DEFAULT_LIMIT_INPUT_PIXELS, orientedSize } from './decode.js';

@@ -22,7 +22,7 @@ export interface SimdKernels {
   heapBase(): number;
 }
 
-/** Why the SIMD kernels are not in use, or undefined when they are. */
+/** Why the SIMD kernels are not in use, or undefined when they are (or are not loaded yet: see {@link simdAvailable}). */
 export let simdUnavailable: string | undefined;
 
 function instantiate(): SimdKernels | undefined {
@@ -38,12 +38,29 @@ function instantiate(): SimdKernels | undefined {
   }
 }
 
-/** The loaded module, or undefined when SIMD kernels cannot run here (the JavaScript kernels run instead). */
-export const simd: SimdKernels | undefined = instantiate();
+/**
+ * The loaded module, or undefined when SIMD kernels cannot run here (the
+ * JavaScript kernels run instead). Loaded by the first {@link simdAvailable}
+ * or {@link simdKernels} call: compiling the module
+ * costs ~13 ms, which a run without neighbourhood ops (or a thread that runs
+ * none) does not pay.
+ */
+let simd: SimdKernels | undefined;
+let loaded = false;
 
-/** True when the SIMD kernels run here. */
+/** True when the SIMD kernels run here; loads them on first call. */
 export function simdAvailable(): boolean {
+  if (!loaded) {
+    loaded = true;
+    simd = instantiate();
+  }
   return simd !== undefined;
+}
+
+/** The module, loaded if it is not yet; throws where SIMD kernels cannot run (callers check {@link simdAvailable} first). */
+export function simdKernels(): SimdKernels {
+  if (!simdAvailable()) throw new Error(`WebAssembly SIMD kernels unavailable: ${simdUnavailable}`);
+  return simd!;
 }
 
 /** Rounds up to a multiple of 16 bytes (one v128). */

@@ -6,7 +6,7 @@
  */
 import { copyFile, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import sharp from 'sharp';
+import sharp from '../io/sharp.js';
 import { keyOf } from './hash.js';
 import { FORMAT_EXTENSION } from '../io/encode.js';
 import { writeAtomic, type WriteOptions } from '../io/atomic-write.js';

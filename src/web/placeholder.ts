@@ -5,7 +5,7 @@
  * inline WebP (`lqip`).
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import sharp from 'sharp';
+import sharp from '../io/sharp.js';
 import { writeAtomic } from '../io/atomic-write.js';
 import type { OutputFormat } from '../model/options.js';
 import type { OutputRecord } from '../runs/cache.js';

@@ -4,10 +4,17 @@
  */
 import { getHeapStatistics } from 'node:v8';
 import { workerData } from 'node:worker_threads';
-import { Piscina } from 'piscina';
+import { createRequire } from 'node:module';
+import type * as PiscinaModule from 'piscina';
 import { createRegistry, type OpRegistry } from '../../plan/registry.js';
 import { executeTile, type TileResult, type TileTask } from './executor.js';
 import { deflateBand, type DeflateTask } from '../../io/png/deflate.js';
+import { simdAvailable } from '../../kernels/simd.js';
+
+// piscina (CommonJS, already loaded in this thread) through require(): through the ESM loader it would be parsed again.
+const { Piscina } = createRequire(import.meta.url)('piscina') as typeof PiscinaModule;
+// The kernels' module compiles while the thread starts, which overlaps the first image's read and decode.
+simdAvailable();
 
 /** The message of a tile task (re-exported for the CommonJS entry, tile-worker-entry.cts). */
 export type TileTaskMessage = TileTask;

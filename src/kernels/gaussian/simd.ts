@@ -10,12 +10,12 @@
  */
 import type { TileView } from '../../model/op.js';
 import type { GaussianTaps } from './js.js';
-import { arena, roundUp16, simd } from '../simd.js';
+import { arena, roundUp16, simdKernels } from '../simd.js';
 import { channelsOf, streamRows } from '../../model/view.js';
 
 /** Writes the Gaussian blur of `src` (RGBA or RGB) into every pixel of `dst`, with the WebAssembly SIMD row kernels. */
 export function simdGaussianBlur(src: TileView, dst: TileView, taps: GaussianTaps): void {
-  const m = simd!;
+  const m = simdKernels();
   const r = taps.radius;
   const c = channelsOf(src);
   const dw = dst.width;

@@ -5,7 +5,7 @@
  * of the JavaScript (Huang) median exactly: the median is one value.
  */
 import type { TileView } from '../../model/op.js';
-import { arena, simd } from '../simd.js';
+import { arena, simdKernels } from '../simd.js';
 import { channelsOf, streamRows } from '../../model/view.js';
 
 /** Largest radius the SIMD median takes: its counts are bytes, (2r+1)² ≤ 255. */
@@ -13,7 +13,7 @@ export const SIMD_MEDIAN_MAX_RADIUS = 7;
 
 /** Writes the per-channel median of the (2r+1)² square around each pixel of `dst`, read from `src` (RGBA or RGB views). */
 export function simdMedian(src: TileView, dst: TileView, r: number): void {
-  const m = simd!;
+  const m = simdKernels();
   const c = channelsOf(src);
   const dw = dst.width;
   const n = 2 * r + 1;

@@ -6,7 +6,7 @@
  * JavaScript kernel.
  */
 import type { TileView } from '../../model/op.js';
-import { arena, simd } from '../simd.js';
+import { arena, simdKernels } from '../simd.js';
 import { streamRows } from '../../model/view.js';
 
 /**
@@ -18,7 +18,7 @@ export const SIMD_MORPHOLOGY_MAX_RADIUS = 50;
 
 /** Writes the per-channel max (`min` false) or min (`min` true) over the (2r+1)² square into every `dst` pixel. */
 export function simdMorphology(src: TileView, dst: TileView, r: number, min: boolean): void {
-  const m = simd!;
+  const m = simdKernels();
   const dw = dst.width;
   const n = 2 * r + 1;
   const padW = dw + 2 * r;

@@ -5,12 +5,12 @@
  * left to the caller (the op keeps the input's).
  */
 import type { TileView } from '../../model/op.js';
-import { arena, simd } from '../simd.js';
+import { arena, simdKernels } from '../simd.js';
 import { channelsOf, streamRows } from '../../model/view.js';
 
 /** Writes sqrt(Gx² + Gy²) / 4, rounded and clamped, per channel into every `dst` pixel (RGBA or RGB views). */
 export function simdSobel(src: TileView, dst: TileView): void {
-  const m = simd!;
+  const m = simdKernels();
   const c = channelsOf(src);
   const padW = dst.width + 2;
   const count = dst.width * c;

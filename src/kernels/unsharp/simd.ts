@@ -4,7 +4,7 @@
  */
 import type { TileView } from '../../model/op.js';
 import { channelsOf } from '../../model/view.js';
-import { arena, simd } from '../simd.js';
+import { arena, simdKernels } from '../simd.js';
 
 /** The whole k ≥ 0 with `detail[diff + 255] = k · diff` for every diff, if the table is that linear. */
 function linearFactor(detail: Int16Array): number | undefined {
@@ -16,7 +16,7 @@ function linearFactor(detail: Int16Array): number | undefined {
 
 /** As `jsUnsharp`, with the row loop compiled to WebAssembly (SIMD when the table is linear: sharpen's defaults). */
 export function simdUnsharp(src: TileView, dst: TileView, detail: Int16Array): void {
-  const m = simd!;
+  const m = simdKernels();
   const c = channelsOf(src);
   const n = dst.width * c;
   const [detailAt, srcAt, blurAt] = arena(m, [detail.byteLength, n, n]);
