@@ -54,8 +54,9 @@ export async function readInput(file: string, signal?: AbortSignal, buffers?: Bu
   const read = (async () => {
     const { handle, size } = await openRegular(file);
     try {
-      // Its own memory, never a shared pool slab; when it may be kept, rounded up so that it fits files of about its size.
-      const memory = buffers ? (buffers.takeKept(size) ?? new ArrayBuffer(keptSize(size))) : new ArrayBuffer(size);
+      // Its own memory (never a shared pool slab), not zeroed: the read fills it. When it may be kept,
+      // rounded up so that it fits files of about its size.
+      const memory = buffers?.takeKept(size) ?? Buffer.allocUnsafeSlow(buffers ? keptSize(size) : size).buffer;
       const buffer = Buffer.from(memory, 0, size);
       let filled = 0;
       while (filled < size) {
