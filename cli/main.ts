@@ -4,12 +4,11 @@
  * library; everything else loads the program (cli/program.ts), with libuv's
  * thread pool sized first (cli/thread-budget.ts).
  */
-import { readFileSync } from 'node:fs';
+import { packageVersion } from '../src/model/package-files.js';
 
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  process.stdout.write(`${pkg.version}\n`);
+  process.stdout.write(`${packageVersion()}\n`);
 } else {
   await import('./thread-budget.js');
   const { run } = await import('./program.js');

@@ -5,7 +5,6 @@
  * 130 interrupted (143 on SIGTERM).
  */
 import './thread-budget.js';
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from './commander.js';
 import { ValidationError, createPipeline, type Pipeline } from '../src/index.js';
 import { addSchemaFlags, collect, givenFlags, toRunSettings } from './flags.js';
@@ -18,9 +17,10 @@ import { loadPlugins } from '../src/plan/registry.js';
 import { findConfig, loadConfig } from './config.js';
 import { formatOpsList } from './ops-list.js';
 import { Reporter } from './report.js';
+import { packageVersion } from '../src/model/package-files.js';
 import type { InputWatch } from './watch.js';
 
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+const pkg = { version: packageVersion() };
 
 /** Exit code when stdout is closed early, as for a process killed by SIGPIPE (128 + 13). */
 const EXIT_PIPE_CLOSED = 141;

@@ -5,6 +5,7 @@
  * median/simd.ts, …) lay their rows out in.
  */
 import { instantiateWasm, type WasmMemory } from '../model/wasm-module.js';
+import { packageFile } from '../model/package-files.js';
 
 /** The module's exports (see simd/gaussian.ts, simd/median.ts, simd/morphology.ts, simd/sobel.ts and simd/unsharp.ts for what each computes). */
 export interface SimdKernels {
@@ -31,7 +32,7 @@ function instantiate(): SimdKernels | undefined {
     return undefined;
   }
   try {
-    return instantiateWasm<SimdKernels>(new URL('./simd/kernels.wasm', import.meta.url));
+    return instantiateWasm<SimdKernels>(packageFile('simdKernels'));
   } catch (err) {
     simdUnavailable = err instanceof Error ? err.message : String(err);
     return undefined;

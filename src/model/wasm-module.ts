@@ -17,8 +17,8 @@ interface WasmApi {
   Instance: new (module: object, imports: object) => { readonly exports: unknown };
 }
 
-/** Compiles and instantiates the module at `url` (no imports) on this thread; returns its exports, typed as the caller declares them. */
-export function instantiateWasm<T>(url: URL): T {
+/** Compiles and instantiates the module in `file` (no imports) on this thread; returns its exports, typed as the caller declares them. */
+export function instantiateWasm<T>(file: string): T {
   const { WebAssembly } = globalThis as unknown as { WebAssembly: WasmApi };
-  return new WebAssembly.Instance(new WebAssembly.Module(readFileSync(url)), {}).exports as T;
+  return new WebAssembly.Instance(new WebAssembly.Module(readFileSync(file)), {}).exports as T;
 }

@@ -4,11 +4,12 @@
  * `node_modules/.cache/tilepipe`), so CI can keep it between builds and
  * unchanged inputs are never processed twice.
  */
-import { copyFile, readFile, stat } from 'node:fs/promises';
+import { copyFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from '../io/sharp.js';
 import { keyOf } from './hash.js';
 import { FORMAT_EXTENSION } from '../io/encode.js';
+import { packageVersion } from '../model/package-files.js';
 import { writeAtomic, type WriteOptions } from '../io/atomic-write.js';
 import { type OutputFormat } from '../model/options.js';
 import type { EncoderSettings } from '../model/encoder-options.js';
@@ -36,7 +37,7 @@ export interface OutputOptions {
   readonly encoder?: EncoderSettings;
 }
 
-const VERSION = (JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const VERSION = packageVersion();
 
 /** The cache key of one output: input content, chain, output options and the tilepipe version. */
 export function outputKey(inputHash: string, chain: readonly string[], o: OutputOptions): string {

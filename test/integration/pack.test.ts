@@ -37,7 +37,7 @@ const npm = (args: string[]) => run('npm', [...args, '--no-audit', '--no-fund', 
 });
 
 beforeAll(async () => {
-  for (const f of ['dist/src/index.js', 'dist/src/integrations/vite.js', 'dist/src/exec/worker/tile-worker.js', 'dist/src/exec/worker/tile-worker-entry.cjs', 'dist/cli/main.js', 'dist/src/kernels/simd/kernels.wasm']) {
+  for (const f of ['dist/src/index.js', 'dist/src/integrations/vite.js', 'dist/src/exec/worker/tile-worker.js', 'dist/src/exec/worker/tile-worker-entry.cjs', 'dist/bin/tilepipe.js', 'dist/src/kernels/simd/kernels.wasm']) {
     if (!existsSync(path.join(ROOT, f))) throw new Error(`${f} is missing: run \`npm run build\` first`);
   }
   tmp = mkdtempSync(path.join(os.tmpdir(), 'tilepipe-pack-'));
@@ -58,10 +58,10 @@ afterAll(() => {
 describe('npm pack', () => {
   it('holds the built library, workers, CLI and README, and no tests, benchmarks or node_modules', () => {
     expect(existsSync(tarball)).toBe(true);
-    for (const f of ['package.json', 'README.md', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/integrations/vite.js', 'dist/src/integrations/vite.d.ts', 'dist/src/exec/worker/tile-worker.js', 'dist/src/exec/worker/tile-worker-entry.cjs', 'dist/cli/main.js', 'dist/src/kernels/simd/kernels.wasm', 'client.d.ts']) {
+    for (const f of ['package.json', 'README.md', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/integrations/vite.js', 'dist/src/integrations/vite.d.ts', 'dist/src/exec/worker/tile-worker.js', 'dist/src/exec/worker/tile-worker-entry.cjs', 'dist/bin/tilepipe.js', 'dist/src/kernels/simd/kernels.wasm', 'client.d.ts']) {
       expect(files).toContain(f);
     }
-    const outside = files.filter((f) => !/^(dist\/(src|workers|cli)\/|README\.md$|package\.json$|client\.d\.ts$|LICENSE)/.test(f));
+    const outside = files.filter((f) => !/^(dist\/(src|bin)\/|README\.md$|package\.json$|client\.d\.ts$|LICENSE)/.test(f));
     expect(outside).toEqual([]);
     expect(files.filter((f) => /(^|\/)(test|bench|node_modules)\//.test(f))).toEqual([]);
     // The licence ships; source maps do not (they would point at src/*.ts, which is not shipped).
@@ -92,6 +92,14 @@ describe('npm pack', () => {
     expect(JSON.parse(stdout.trim().split('\n').pop()!)).toEqual({
       width: 8, height: 6, pixel: [245, 55, 225], plugins: { vite: 'object', rollup: 'object', webpack: 'object', rspack: 'object', esbuild: 'object' },
     });
+    // The installed command (the bundle in dist/bin): its version, and a blur, which needs the tile workers and the WebAssembly kernels it finds from the package root.
+    const bin = path.join(project, 'node_modules', '.bin', 'tilepipe');
+    const version = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+    expect((await run(bin, ['--version'], { cwd: project, env: cleanEnv() })).stdout.trim()).toBe(version);
+    copyFileSync(path.join(ROOT, 'test-images', 'photo-gradient-640x480.jpg'), path.join(project, 'cli-in.jpg'));
+    await run(bin, ['cli-in.jpg', '-o', 'cli-out', '--op', 'blur:sigma=2', '--format', 'png', '--quiet'], { cwd: project, env: cleanEnv(), timeout: 60_000 });
+    const made = await sharp(path.join(project, 'cli-out', 'cli-in.png')).metadata();
+    expect([made.width, made.height]).toEqual([640, 480]);
   }, 240_000);
 
   it('builds a page importing a ?tilepipe picture there with `vite build` and with esbuild, each with its shortest config', async () => {

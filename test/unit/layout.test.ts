@@ -56,6 +56,11 @@ describe('source layout', () => {
     expect(found).toEqual([]);
   });
 
+  it('no module finds a file of the package relative to itself: the CLI bundle (dist/bin) moves the modules, so they go through src/model/package-files.ts', () => {
+    const found = files.filter((f) => /new URL\(\s*['"`]\.\.?\//.test(readFileSync(path.join(ROOT, f), 'utf8')));
+    expect(found).toEqual([]);
+  });
+
   it('no import circle, type imports included', () => {
     const graph = new Map<string, string[]>();
     for (const f of files) {

@@ -9,9 +9,9 @@
  * and crashed the process on Node ≥ 20.19.
  */
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import type { Piscina } from 'piscina';
+import { packageFile } from '../../model/package-files.js';
 import type { TileResult, TileTask } from './executor.js';
 import type { DeflateResult, DeflateTask } from '../../io/png/deflate.js';
 
@@ -48,7 +48,7 @@ export const DEFAULT_WORKER_MEMORY_MB = 2048;
 /** Must match OUT_OF_MEMORY_EXIT in tile-worker.ts. */
 const OUT_OF_MEMORY_EXIT = 75;
 
-const WORKER_FILE = fileURLToPath(new URL('./tile-worker-entry.cjs', import.meta.url));
+const WORKER_FILE = packageFile('workerEntry');
 
 /** A piscina pool that runs tile tasks. */
 export class TilePool {

@@ -11,6 +11,7 @@
  * what makes deflating in bands pay from two workers.
  */
 import { instantiateWasm, type WasmMemory } from '../../model/wasm-module.js';
+import { packageFile } from '../../model/package-files.js';
 
 /** A band of rows to deflate; `pixels` holds the band's `rows` rows, and is transferred. */
 export interface DeflateTask {
@@ -45,7 +46,7 @@ let loaded: DeflateWasm | undefined;
 
 /** This thread's instance of deflate.wasm, made on first use. */
 function deflateWasm(): DeflateWasm {
-  loaded ??= instantiateWasm<DeflateWasm>(new URL('./deflate.wasm', import.meta.url));
+  loaded ??= instantiateWasm<DeflateWasm>(packageFile('deflate'));
   return loaded;
 }
 

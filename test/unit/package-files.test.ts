@@ -1,0 +1,30 @@
+/**
+ * The files the code reads from its own package are found from the package
+ * root, from the compiled library and from the CLI bundle alike.
+ */
+import { describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { PACKAGE_ROOT, SHIPPED_FILES, packageFile, packageVersion } from '../../dist/src/model/package-files.js';
+
+const ROOT = path.join(import.meta.dirname, '..', '..');
+const run = promisify(execFile);
+
+describe('package files', () => {
+  it('finds the package root from dist/src, and every shipped file is there after the build', () => {
+    expect(PACKAGE_ROOT).toBe(ROOT);
+    for (const name of Object.keys(SHIPPED_FILES) as Array<keyof typeof SHIPPED_FILES>) {
+      expect(existsSync(packageFile(name)), name).toBe(true);
+    }
+    expect(packageVersion()).toBe((JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version);
+  });
+
+  it('the bundled command (the package bin) answers --version, and the package bin is the bundle', async () => {
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string; bin: { tilepipe: string } };
+    expect(path.resolve(ROOT, pkg.bin.tilepipe)).toBe(path.join(ROOT, 'dist', 'bin', 'tilepipe.js'));
+    const { stdout } = await run(process.execPath, [path.join(ROOT, pkg.bin.tilepipe), '--version']);
+    expect(stdout).toBe(`${pkg.version}\n`);
+  });
+});
