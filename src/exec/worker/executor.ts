@@ -125,7 +125,7 @@ export function executeTile(task: TileTask, registry: OpRegistry): TileResult {
           rect = growRect(task.core, remaining, task.imageWidth, task.imageHeight);
           const size = rect.width * rect.height * channels;
           if (home === 'scratch') slot = slot === 0 ? 1 : 0;
-          const dst = view(home === 'scratch' ? scratch.get(slot, size) : spares.take(size).fill(0), rect, task, channels);
+          const dst = view(home === 'scratch' ? scratch.get(slot, size) : spares.take(size), rect, task, channels);
           if (task.hasAlpha) premultiply(cur.data);
           def.kernel(cur, dst, step.params as never);
           if (!task.hasAlpha) {

@@ -13,7 +13,10 @@ const MAX_KEPT_BYTES = 64 << 20;
 export class ScratchBuffers {
   readonly #slots: [ArrayBuffer | undefined, ArrayBuffer | undefined] = [undefined, undefined];
 
-  /** `bytes` zeroed bytes of slot 0 or 1, valid until the slot is asked for again. */
+  /**
+   * `bytes` bytes of slot 0 or 1, valid until the slot is asked for again. Their
+   * contents are left over from earlier use: every kernel writes all of its output.
+   */
   get(slot: 0 | 1, bytes: number): Uint8Array {
     if (bytes > MAX_KEPT_BYTES) return new Uint8Array(bytes);
     let buffer = this.#slots[slot];
@@ -21,8 +24,6 @@ export class ScratchBuffers {
       buffer = new ArrayBuffer(Math.min(MAX_KEPT_BYTES, Math.ceil(bytes * 1.25)));
       this.#slots[slot] = buffer;
     }
-    const view = new Uint8Array(buffer, 0, bytes);
-    view.fill(0);
-    return view;
+    return new Uint8Array(buffer, 0, bytes);
   }
 }
