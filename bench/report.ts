@@ -55,6 +55,8 @@ export interface BenchReport {
      * environment, the same for tilepipe and the baselines); undefined: unset (glibc's default).
      */
     readonly mallocArenaMax?: string;
+    /** glibc's GLIBC_TUNABLES as every child ran with (inherited likewise); undefined: unset. */
+    readonly glibcTunables?: string;
   };
   readonly workloads: WorkloadResult[];
   readonly targets: Target[];
@@ -111,7 +113,7 @@ export function markdown(r: BenchReport): string {
   L.push(`Each point: median of ${r.settings.runs} runs after ${r.settings.warmupRuns} warm-up run (min–max shown), each run a fresh child process that first processes one small warm-up image untimed (≤ 1 MP; quick: ≤ 0.15 MP).`);
   if (r.settings.quick) L.push('**Quick mode is a smoke run**: each timed run lasts a few hundred ms over a handful of small images, so speedups move by ±0.3–0.6 from one invocation to the next even on an idle machine. Use the full run (`npm run bench`) for numbers.');
   L.push(`Order: ${r.settings.order}. ${r.settings.pinned ? 'Our n-worker runs are pinned to n cores (taskset); baselines may use every core.' : 'No core pinning.'}`);
-  L.push(`glibc allocator: ${r.settings.mallocArenaMax === undefined ? 'default arenas (MALLOC_ARENA_MAX unset)' : `MALLOC_ARENA_MAX=${r.settings.mallocArenaMax}`}, the same for every run.`);
+  L.push(`glibc allocator: ${r.settings.mallocArenaMax === undefined ? 'default arenas (MALLOC_ARENA_MAX unset)' : `MALLOC_ARENA_MAX=${r.settings.mallocArenaMax}`}${r.settings.glibcTunables === undefined ? '' : `, GLIBC_TUNABLES=${r.settings.glibcTunables}`}, the same for every run.`);
   L.push('');
   for (const w of r.workloads) {
     L.push(`## ${w.name}: ${w.images} × ${f1(w.megapixelsPerImage)} MP (${w.width}×${w.height}) JPEG → ${w.chain} → ${w.format}`, '');

@@ -216,6 +216,7 @@ async function main(): Promise<void> {
       quick: o.quick, runs: o.runs, warmupRuns: 1, maxWorkers: o.maxWorkers, pinned: pin,
       order: 'per workload, per repetition: ours@1..N, main-thread, sharp-tuned, sharp-like, sharp-default, jimp, vips-cli, magick (where the workload has them)',
       ...(process.env.MALLOC_ARENA_MAX !== undefined ? { mallocArenaMax: process.env.MALLOC_ARENA_MAX } : {}),
+      ...(process.env.GLIBC_TUNABLES !== undefined ? { glibcTunables: process.env.GLIBC_TUNABLES } : {}),
     },
     workloads: results,
     targets: targets(results),
