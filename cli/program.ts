@@ -28,6 +28,18 @@ const EXIT_PIPE_CLOSED = 141;
 /** How long the CLI waits at exit for abandoned work (a decode past its deadline) before it ends itself. */
 const ABANDONED_GRACE_MS = 5_000;
 
+/** The environment variables tilepipe reads, or that change how it runs, for `--help` (docs/cli.md, "Environment", says the same). */
+const ENVIRONMENT_HELP = `
+Environment:
+  NO_COLOR             no colour
+  UV_THREADPOOL_SIZE   libuv threads for reading, decoding and encoding
+                       (default: max(2, cores))
+  TILEPIPE_REDIS_URL   Redis of the queue commands when --redis is not given
+                       (default: redis://127.0.0.1:6379)
+  TILEPIPE_SIMD=0      JavaScript kernels instead of WebAssembly SIMD
+  MALLOC_ARENA_MAX=2   on glibc Linux, recommended: fewer page faults, faster
+                       runs and a lower peak RSS (glibc reads it at start-up)`;
+
 /** The `tilepipe` program: its flags come from the option schema. */
 function buildProgram(): Command {
   const program = new Command('tilepipe')
@@ -36,6 +48,7 @@ function buildProgram(): Command {
     .argument('[inputs...]', 'image files, directories (walked recursively) or quoted globs');
   return addSchemaFlags(program)
     .enablePositionalOptions()
+    .addHelpText('after', ENVIRONMENT_HELP)
     .showHelpAfterError('(run tilepipe --help for usage)')
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write(str) });

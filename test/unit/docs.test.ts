@@ -21,6 +21,16 @@ describe('generated docs', () => {
     for (const flag of flags) expect(cli).toContain(flag);
   });
 
+  it('docs/cli.md documents every environment variable tilepipe --help lists', () => {
+    const help = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'bin', 'tilepipe.js'), '--help'], { encoding: 'utf8' }).stdout;
+    const section = help.slice(help.indexOf('\nEnvironment:\n'));
+    const names = [...section.matchAll(/^ {2}([A-Z][A-Z0-9_]+)/gm)].map((m) => m[1]);
+    expect(names).toEqual(['NO_COLOR', 'UV_THREADPOOL_SIZE', 'TILEPIPE_REDIS_URL', 'TILEPIPE_SIMD', 'MALLOC_ARENA_MAX']);
+    const cli = readFileSync(path.join(ROOT, 'docs', 'cli.md'), 'utf8');
+    const documented = cli.slice(cli.indexOf('## Environment'), cli.indexOf('## Failure behaviour'));
+    for (const name of names) expect(documented).toContain(`| \`${name}`);
+  });
+
   it('the plugin example in docs/plugins.md is the fixture the plugin tests run', () => {
     const example = readFileSync(path.join(ROOT, 'test', 'fixtures', 'my-ops.mjs'), 'utf8');
     expect(readFileSync(path.join(ROOT, 'docs', 'plugins.md'), 'utf8')).toContain(example);
