@@ -29,7 +29,15 @@ export interface RunPoint extends PointStats {
   readonly workers: number;
   readonly speedup: number;
   readonly efficiency: number;
+  /**
+   * Lowest and highest speedup over the repetitions, each the 1-worker run
+   * divided by this point's run of the same repetition (they run back to back).
+   */
+  readonly speedupRange?: Range;
 }
+
+/** The lowest and highest of a ratio over the repetitions. */
+export type Range = readonly [number, number];
 
 /** A baseline's numbers. */
 export interface BaselineStats extends PointStats {
@@ -41,6 +49,8 @@ export interface BaselineStats extends PointStats {
   readonly speedupVsOurs1: number;
   /** This median ÷ our N-worker median: > 1 means we are faster at N workers. */
   readonly oursNFaster: number;
+  /** Lowest and highest of this run ÷ our N-worker run of the same repetition. */
+  readonly oursNFasterRange?: Range;
   /** Images actually processed per run, when fewer than the workload (time scaled to the full count). */
   readonly measuredImages?: number;
   readonly setup: string;
@@ -162,6 +172,13 @@ export interface BaselineInfo {
   readonly measuredImages?: number;
 }
 
+/** Min and max over repetitions of a[i] × scale ÷ b[i] (runs of the same repetition); undefined unless both have every repetition. */
+function pairedRange(a: readonly RunResult[], b: readonly RunResult[], scale = 1): Range | undefined {
+  if (a.length === 0 || a.length !== b.length) return undefined;
+  const ratios = a.map((r, i) => (r.wallMs * scale) / b[i].wallMs);
+  return [Math.min(...ratios), Math.max(...ratios)];
+}
+
 export function summarise(w: Workload, maxWorkers: number, samples: Samples, info: Partial<Record<Exclude<Variant, 'tilepipe'>, BaselineInfo>>): WorkloadResult {
   const runs: RunPoint[] = [];
   let t1 = NaN;
@@ -171,7 +188,8 @@ export function summarise(w: Workload, maxWorkers: number, samples: Samples, inf
     const p = pointStats(s, w.count, w.mp);
     if (n === 1) t1 = p.medianMs;
     const speedup = t1 / p.medianMs;
-    runs.push({ workers: n, ...p, speedup, efficiency: speedup / n });
+    const range = n > 1 ? pairedRange(samples.get('tilepipe@1') ?? [], s) : undefined;
+    runs.push({ workers: n, ...p, speedup, efficiency: speedup / n, ...(range ? { speedupRange: range } : {}) });
   }
   const last = runs[runs.length - 1];
   const baselines: WorkloadResult['baselines'] = {};
@@ -181,10 +199,12 @@ export function summarise(w: Workload, maxWorkers: number, samples: Samples, inf
     const measured = b.measuredImages ?? w.count;
     const p = pointStats(s, measured, w.mp, w.count);
     const detail = s[0].detail;
+    const range = pairedRange(s, samples.get(`tilepipe@${last.workers}`) ?? [], w.count / measured);
     baselines[name] = {
       ...p, chain: b.chain, differs: b.differs, setup: b.setup,
       speedupVsOurs1: t1 / p.medianMs,
       oursNFaster: p.medianMs / last.medianMs,
+      ...(range ? { oursNFasterRange: range } : {}),
       ...(b.measuredImages !== undefined && b.measuredImages < w.count ? { measuredImages: b.measuredImages } : {}),
       ...(detail ? { detail } : {}),
     };

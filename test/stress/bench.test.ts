@@ -53,8 +53,16 @@ describe('bench', () => {
         expect(positive(r.speedup)).toBe(true);
         expect(r.efficiency).toBeCloseTo(r.speedup / r.workers, 10);
         expect(positive(r.peakRssMb)).toBe(true);
+        if (r.workers > 1) {
+          // Each repetition's own speedup lies inside the envelope of the two points' min and max.
+          const [lo, hi] = r.speedupRange;
+          expect(lo).toBeLessThanOrEqual(hi);
+          expect(lo).toBeGreaterThanOrEqual(w.runs[0].minMs / r.maxMs - 1e-9);
+          expect(hi).toBeLessThanOrEqual(w.runs[0].maxMs / r.minMs + 1e-9);
+        }
       }
       expect(w.runs[0].speedup).toBe(1);
+      expect(w.runs[0].speedupRange).toBeUndefined();
 
       const base = ['main-thread', 'sharp-tuned', 'sharp-default'];
       const expected = w.name === 'batch' ? [...base, 'jimp'] : w.name === 'photos' ? [...base, 'sharp-like', ...tools] : base;
@@ -64,6 +72,11 @@ describe('bench', () => {
         expect(b.medianMs).toBeGreaterThanOrEqual(b.minMs);
         expect(b.medianMs).toBeLessThanOrEqual(b.maxMs);
         expect(positive(b.peakRssMb)).toBe(true);
+        const last = w.runs[w.runs.length - 1];
+        const [lo, hi] = b.oursNFasterRange as unknown as [number, number];
+        expect(lo).toBeLessThanOrEqual(hi);
+        expect(lo).toBeGreaterThanOrEqual(b.minMs / last.maxMs - 1e-9);
+        expect(hi).toBeLessThanOrEqual(b.maxMs / last.minMs + 1e-9);
       }
 
       for (const n of new Set(['1', String(N)])) {
@@ -77,6 +90,13 @@ describe('bench', () => {
       }
       expect(w.stages.amdahl.label).toBe('model, not a measurement');
       if (N >= 2) expect(Object.keys(w.stages.amdahl.projection)).toEqual(['4', '8', '16', '32']);
+    }
+
+    // Every target carries the spread of its ratio over the repetitions.
+    expect(report.targets.length).toBeGreaterThan(5);
+    for (const t of report.targets) {
+      expect(t.range, t.what).toHaveLength(2);
+      expect(t.range[0]).toBeLessThanOrEqual(t.range[1]);
     }
 
     // Chart paths are relative to the working folder (no absolute paths in saved reports).
