@@ -17,6 +17,8 @@ export interface Machine {
   readonly loadAvgAtStart: number;
   /** Pure-JS CPU loop: throughput on `threads` threads ÷ on one, measured at start: the machine's scaling ceiling. */
   readonly cpuScaling: { readonly threads: number; readonly ratio: number };
+  /** µs to touch a fresh 4 KB page for the first time (a minor page fault), measured at start. */
+  readonly pageFaultMicros?: number;
 }
 
 /** A number the benchmark should show (never asserted). */
@@ -120,6 +122,7 @@ export function markdown(r: BenchReport): string {
   L.push(`# tilepipe benchmark${r.settings.quick ? ' (quick)' : ''}`, '');
   L.push(`Machine: ${m.cores} cores (${m.cpu}), ${f0(m.totalMemMb)} MB RAM, Node ${m.node}, sharp ${m.sharp} (libvips ${m.libvips}), ${m.platform}; load average at start ${f2(m.loadAvgAtStart)}.`);
   L.push(`Scaling ceiling of this machine right now: a pure-JS CPU loop runs ${f2(m.cpuScaling.ratio)}× faster on ${m.cpuScaling.threads} threads than on 1 (ideal ${m.cpuScaling.threads}); no pipeline can beat that.`);
+  if (m.pageFaultMicros !== undefined) L.push(`A fresh 4 KB page costs ${f1(m.pageFaultMicros)} µs here the first time it is touched (a minor page fault: the kernel maps and zeroes it); "work per image" below counts them.`);
   L.push('"CPU used" is the run process\'s CPU time ÷ wall time (cores kept busy); "other load" is CPU used meanwhile by other processes on the machine (from /proc/stat): when it is not ≈ 0, timings are disturbed.');
   L.push(`Each point: median of ${r.settings.runs} runs after ${r.settings.warmupRuns} warm-up run (min–max shown), each run a fresh child process that first processes one small warm-up image untimed (≤ 1 MP; quick: ≤ 0.15 MP).`);
   if (r.settings.quick) L.push('**Quick mode is a smoke run**: each timed run lasts a few hundred ms over a handful of small images, so speedups move by ±0.3–0.6 from one invocation to the next even on an idle machine. Use the full run (`npm run bench`) for numbers.');
@@ -159,6 +162,10 @@ export function markdown(r: BenchReport): string {
     }
     for (const [key, names] of chains) L.push(`- **${names.join(' / ')}** chain: ${key}`);
     L.push('');
+    const work = [...w.runs.map((p) => [`tilepipe@${p.workers}`, p] as const), ...Object.entries(w.baselines).filter(([name, b]) => b && !CHILD_PROCESS_BASELINES.has(name))]
+      .filter(([, p]) => p?.faultsPerImage !== undefined)
+      .map(([name, p]) => `${name} ${f0(p!.cpuMsPerImage!)} ms (${pct(p!.systemShare!)} in the kernel, ${f1(p!.faultsPerImage! / 1000)}k faults)`);
+    if (work.length > 0) L.push(`Work per image (medians; CPU time of the run's process, all its threads; the kernel's share; minor page faults, i.e. fresh pages touched): ${work.join(' · ')}.`, '');
     const ns = Object.keys(w.stages.workers);
     L.push(`Where time goes (our runs; ms summed over images, stages overlap, so shares are of the summed stage time, not of wall time; transfer/queue is mostly waiting for a worker, read/decode/encode include waiting for a libuv thread):`, '');
     L.push(`| stage | ${ns.map((n) => `${n} worker${n === '1' ? '' : 's'}: ms`).join(' | ')} | ${ns.map((n) => `share @${n}`).join(' | ')} |`);

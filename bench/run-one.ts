@@ -52,7 +52,9 @@ export interface RunResult {
    * (all its threads), other processes on the machine (null off Linux), and
    * hypervisor steal. Other load makes a run's timings unreliable.
    */
-  readonly cpu: { readonly ours: number; readonly others: number | null; readonly steal: number | null };
+  readonly cpu: { readonly ours: number; readonly others: number | null; readonly steal: number | null; readonly system?: number };
+  /** Minor page faults of this process during the timed run: fresh 4 KB pages touched for the first time. */
+  readonly minorFaults?: number;
   /** tilepipe: `pipeline.times()` accumulated over the timed run only. */
   readonly times?: Partial<PipelineTimes>;
   /** Baseline details (phase times, lanes, libvips threads). */
@@ -119,6 +121,7 @@ async function main(): Promise<void> {
     await once(cfg, [cfg.warm], warmDir, pipeline);
     const before = pipeline?.times();
     const stat0 = procStat();
+    const faults0 = process.resourceUsage().minorPageFault;
     const cpu0 = process.cpuUsage();
     const elu0 = performance.eventLoopUtilization();
     const t0 = performance.now();
@@ -126,6 +129,7 @@ async function main(): Promise<void> {
     const wallMs = performance.now() - t0;
     const elu = performance.eventLoopUtilization(elu0);
     const cpu = process.cpuUsage(cpu0);
+    const minorFaults = process.resourceUsage().minorPageFault - faults0;
     const stat1 = procStat();
     const ours = (cpu.user + cpu.system) / 1e6;
     const wallS = wallMs / 1000;
@@ -138,7 +142,9 @@ async function main(): Promise<void> {
         ours: ours / wallS,
         others: stat0 && stat1 ? Math.max(0, stat1.busy - stat0.busy - ours) / wallS : null,
         steal: stat0 && stat1 ? (stat1.steal - stat0.steal) / wallS : null,
+        system: cpu.system / 1e6 / wallS,
       },
+      minorFaults,
       uvThreadpoolSize: process.env.UV_THREADPOOL_SIZE ?? 'default (4)',
       ...(pipeline && before ? { times: diff(pipeline.times(), before) } : {}),
       ...(detail ? { detail } : {}),

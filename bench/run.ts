@@ -31,7 +31,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import type { RunConfig, RunResult, Variant } from './run-one.js';
-import { cpuScaling } from './calibrate.js';
+import { cpuScaling, pageFaultMicros } from './calibrate.js';
 import { markdown, targets, type BenchReport, type Machine } from './report.js';
 import { svgChart, writeChart } from './chart.js';
 import { parseArgs } from './args.js';
@@ -146,6 +146,7 @@ async function main(): Promise<void> {
     totalMemMb: os.totalmem() / 2 ** 20,
     loadAvgAtStart: os.loadavg()[0],
     cpuScaling: { threads: o.maxWorkers, ratio: await cpuScaling(o.maxWorkers, o.quick ? 150 : 300, o.quick ? 1 : 2) },
+    pageFaultMicros: pageFaultMicros(),
   };
   log(`tilepipe bench: ${all.map((w) => w.name).join(', ')}; workers 1..${o.maxWorkers}; ${o.runs} runs + 1 warm-up; ${cores} cores${pin ? ', our n-worker runs pinned to n cores' : ''}; load ${machine.loadAvgAtStart.toFixed(2)}`);
 

@@ -21,6 +21,12 @@ export interface PointStats {
   readonly cpuCores: number;
   /** Median CPU used by other processes meanwhile (cores; null off Linux): noise. */
   readonly otherLoadCores: number | null;
+  /** Median CPU time of the run's process per image (ms, all its threads). */
+  readonly cpuMsPerImage?: number;
+  /** Median share of that CPU time spent in the kernel (page faults, mostly). */
+  readonly systemShare?: number;
+  /** Median minor page faults per image: fresh 4 KB pages touched for the first time. */
+  readonly faultsPerImage?: number;
   readonly samples: number;
 }
 
@@ -108,6 +114,11 @@ export function pointStats(samples: readonly RunResult[], images: number, mp: nu
     mainThreadBusy: median(samples.map((s) => s.elu.utilization)),
     cpuCores: median(samples.map((s) => s.cpu.ours)),
     otherLoadCores: samples.every((s) => s.cpu.others !== null) ? median(samples.map((s) => s.cpu.others!)) : null,
+    cpuMsPerImage: median(samples.map((s) => (s.cpu.ours * s.wallMs) / images)),
+    ...(samples.every((s) => s.cpu.system !== undefined && s.minorFaults !== undefined) ? {
+      systemShare: median(samples.map((s) => s.cpu.system! / Math.max(1e-9, s.cpu.ours))),
+      faultsPerImage: median(samples.map((s) => s.minorFaults! / images)),
+    } : {}),
     samples: samples.length,
   };
 }

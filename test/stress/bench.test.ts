@@ -36,6 +36,7 @@ describe('bench', () => {
     expect(typeof report.machine.cpu).toBe('string');
     expect(report.machine.node).toBe(process.versions.node);
     expect(report.machine.sharp).toMatch(/^\d+\.\d+\.\d+/);
+    expect(positive(report.machine.pageFaultMicros)).toBe(true);
 
     const N = report.settings.maxWorkers;
     expect(N).toBe(os.availableParallelism());
@@ -53,6 +54,11 @@ describe('bench', () => {
         expect(positive(r.speedup)).toBe(true);
         expect(r.efficiency).toBeCloseTo(r.speedup / r.workers, 10);
         expect(positive(r.peakRssMb)).toBe(true);
+        // The work behind each point: CPU time per image, its kernel share, fresh pages touched.
+        expect(positive(r.cpuMsPerImage), `${w.name}@${r.workers} cpuMsPerImage`).toBe(true);
+        expect(r.systemShare).toBeGreaterThanOrEqual(0);
+        expect(r.systemShare).toBeLessThanOrEqual(1);
+        expect(positive(r.faultsPerImage), `${w.name}@${r.workers} faultsPerImage`).toBe(true);
         if (r.workers > 1) {
           // Each repetition's own speedup lies inside the envelope of the two points' min and max.
           const [lo, hi] = r.speedupRange;
@@ -72,6 +78,7 @@ describe('bench', () => {
         expect(b.medianMs).toBeGreaterThanOrEqual(b.minMs);
         expect(b.medianMs).toBeLessThanOrEqual(b.maxMs);
         expect(positive(b.peakRssMb)).toBe(true);
+        expect(positive(b.cpuMsPerImage), `${w.name} ${name} cpuMsPerImage`).toBe(true);
         const last = w.runs[w.runs.length - 1];
         const [lo, hi] = b.oursNFasterRange as unknown as [number, number];
         expect(lo).toBeLessThanOrEqual(hi);
