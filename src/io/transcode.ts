@@ -25,16 +25,19 @@ export interface Transcoded extends EncodedInfo {
 }
 
 /**
- * Decodes `input` (orientation, `decode.onLoad`, 8-bit sRGB) and encodes it
- * straight into `target`, atomically. `keepMetadata` keeps the source's
+ * Decodes `input` (orientation, `decode.onLoad`, 8-bit sRGB), applies
+ * `decode.point` (a point op's `native` step), and encodes it straight into
+ * `target`, atomically. `keepMetadata` keeps the source's
  * metadata as the two-step path does. The pixels are those of decodeImage →
  * encodeToFile; the file also keeps the source's resolution (PNG pHYs, JPEG
  * density), as sharp does, where raw pixels carry none.
  */
 export async function transcodeToFile(
-  input: Uint8Array, target: string, decode: DecodeOptions, encode: Omit<EncodeOptions, 'metadata' | 'width'> & { readonly keepMetadata?: boolean }, write: WriteOptions = {},
+  input: Uint8Array, target: string, decode: DecodeOptions & { readonly point?: OpInstance }, encode: Omit<EncodeOptions, 'metadata' | 'width'> & { readonly keepMetadata?: boolean }, write: WriteOptions = {},
 ): Promise<Transcoded> {
-  const { image, meta } = await decodingPipeline(input, decode);
+  const { image: decoded, meta } = await decodingPipeline(input, decode);
+  const point = decode.point?.def;
+  const image = point?.kind === 'point' && point.native ? point.native(decoded, decode.point!.params as never) : decoded;
   const size = sizeAfter(meta, decode.onLoad);
   const { keepMetadata, ...options } = encode;
   const pipeline = encodingSteps(image, size.width * size.height, { ...options, ...(keepMetadata ? { metadata: sourceMetadata(meta) } : {}) });

@@ -59,6 +59,14 @@ export interface PointOp<S extends ParamSchema = ParamSchema> extends OpCommon<S
   lut?(p: Params<S>): Uint8Array;
   /** Rewrites every pixel of the view in place (used when there is no `lut`). */
   kernel?(view: TileView, p: Params<S>): void;
+  /**
+   * The same op as a step of a sharp pipeline, for an op whose `lut` libvips
+   * reproduces exactly on 8-bit sRGB (test/ops/native-point.test.ts checks
+   * every value of the built-ins). When it is the only op after the on-load
+   * one, an sRGB image is decoded, processed and encoded in one libvips
+   * pipeline, without the round trip through raw pixels (exec/direct.ts).
+   */
+  native?(image: Sharp, p: Params<S>): Sharp;
 }
 
 /**

@@ -8,4 +8,5 @@ export const invert = defineOp({
   description: 'Negative: 255 - v for R, G and B (alpha kept)',
   params: {},
   lut: () => lutFrom((v) => 255 - v),
+  native: (image) => image.negate({ alpha: false }),
 });

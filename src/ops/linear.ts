@@ -28,4 +28,9 @@ export const linear = defineOp({
     }
     return lut;
   },
+  native(image, { a, b }) {
+    if (a.length === 1 && b.length === 1) return image.linear(a[0], b[0]);
+    const three = (v: readonly number[]): number[] => (v.length === 3 ? [...v] : [v[0], v[0], v[0]]);
+    return image.linear(three(a), three(b));
+  },
 });

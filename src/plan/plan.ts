@@ -41,6 +41,19 @@ export function isLutStage(stage: Stage): stage is TileStage {
     stage.steps.every((s) => s.inst.def.kind === 'point' && typeof s.inst.def.lut === 'function');
 }
 
+/**
+ * The one point op that makes up all of `stages`, when it has a libvips
+ * equivalent (`native`): the engine can then run it inside a one-pipeline
+ * transcode. Undefined for anything else (several ops keep the two-step
+ * path: sharp orders its own steps).
+ */
+export function nativePointOp(stages: readonly Stage[]): OpInstance | undefined {
+  const [only, ...more] = stages;
+  if (more.length > 0 || !only || !isLutStage(only) || only.steps.length !== 1) return undefined;
+  const inst = only.steps[0].inst;
+  return inst.def.kind === 'point' && typeof inst.def.native === 'function' ? inst : undefined;
+}
+
 /** Whether running the stages needs the worker pool (any tile stage that is not lookup tables only). */
 export function needsPool(stages: readonly Stage[]): boolean {
   return stages.some((st) => st.kind === 'tile' && !isLutStage(st));
