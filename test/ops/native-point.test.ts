@@ -108,6 +108,25 @@ describe('native point ops give the bytes of their table', () => {
     }
   });
 
+  it('after a resize on load, the same pixels as resizing, then the table, through raw pixels', async () => {
+    const photo = path.join(dir, 'photo-big.jpg');
+    await sharp(Buffer.from(syntheticRgba(641, 437, 11, false)), { raw: { width: 641, height: 437, channels: 4 } }).removeAlpha().jpeg({ quality: 90 }).toFile(photo);
+    for (const spec of ['invert', 'linear:a=0.5 1 2.25,b=10 0 -5.5']) {
+      const direct = createPipeline({ workers: 1, cacheDir: false });
+      const twoStep = createPipeline({ workers: 1, cacheDir: false });
+      try {
+        const files = ['direct', 'two'].map((n) => path.join(dir, `resized-${n}.png`));
+        const [r1] = await direct.processFiles([{ input: photo, outputs: [{ path: files[0], format: 'png' }] }], { ops: ['resize:width=300', spec] });
+        const [r2] = await twoStep.processFiles([{ input: photo, outputs: [{ path: files[1], format: 'png' }] }], { ops: ['resize:width=300', spec, 'linear'] });
+        expect([r1.status, r2.status]).toEqual(['ok', 'ok']);
+        expect([direct.times().decodeMs, twoStep.times().transcodeMs]).toEqual([0, 0]);
+        expect(Buffer.compare(await raw(files[0]), await raw(files[1])), spec).toBe(0);
+      } finally {
+        await Promise.all([direct.close(), twoStep.close()]);
+      }
+    }
+  });
+
   // Lowering is used only where the test above covers it (3- or 4-band sRGB); a grey source keeps the two-step path.
   it('a source that is not sRGB (greyscale) takes the two-step path, with the same result', async () => {
     const grey = path.join(dir, 'grey.png');
