@@ -2,8 +2,9 @@
  * The engine's shortcut for images with nothing to run between decode and
  * encode but what libvips can run itself: at most an on-load op (a resize),
  * then at most one point op with a `native` step, and one output at the
- * processed size. They are decoded and encoded in one sharp pipeline (io/transcode.ts),
- * which libvips streams, instead of going through raw pixels.
+ * processed size. They are decoded and encoded in one sharp pipeline
+ * (io/transcode.ts), which libvips streams, instead of going through raw
+ * pixels.
  */
 import type { Metadata } from 'sharp';
 import type { OpInstance } from '../plan/chain.js';
@@ -21,11 +22,12 @@ export interface DirectSettings {
 }
 
 /**
- * Transcodes the image if its plan and outputs allow it (after the on-load op
- * no stage but one native point op on an sRGB source, one output, no width variant, not a PNG for the banded
- * encoder, no alpha with an on-load resize, 8-bit sources only). Undefined when they do not, or when the pipeline failed: the
- * two-step path then redoes the image and says whether its input or its
- * output was at fault.
+ * Transcodes the image if its plan and outputs allow it: after the on-load
+ * op, no stage, or only one native point op on a 3- or 4-band sRGB source;
+ * one output, no width variant, not a PNG for the banded encoder, no alpha
+ * with an on-load resize, 8-bit sources only. Undefined when they do not, or
+ * when the pipeline failed: the two-step path then redoes the image and says
+ * whether its input or its output was at fault.
  */
 export async function transcodeDirect(
   job: FileJob, bytes: Uint8Array, plan: { readonly onLoad?: OpInstance; readonly stages: readonly Stage[] },
