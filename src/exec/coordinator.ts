@@ -50,7 +50,8 @@ export class Coordinator {
   constructor(pool: TilePool, options: CoordinatorOptions) {
     this.#pool = pool;
     this.#options = options;
-    this.#buffers = new BufferPool(4 * pool.workers + 4, 64 << 20);
+    // Enough for every tile in flight of every image in flight, each with its input and a spare.
+    this.#buffers = new BufferPool(8 * pool.workers + 8, 64 << 20);
   }
 
   /** Runs every stage in order. Takes ownership of `raster` (its buffer may be transferred away). */
@@ -103,6 +104,10 @@ export class Coordinator {
     const reduce = stage.reduce ? { name: stage.reduce.def.name, params: stage.reduce.params } : undefined;
     const size = stageTileSize(this.#options.tileSize, stage.radius);
     const tiles = tileGrid(width, height, size, stage.radius);
+    // Every tile buffer of the stage is cut for its largest tile, so that any kept one serves any tile (BufferPool).
+    const bufferBytes = tiles.reduce((most, t) => Math.max(most, t.input.width * t.input.height * channels), 0);
+    // A neighbourhood op writes its result into a buffer of the worker's: always send one, or the worker allocates it.
+    const writesNew = stage.steps.some((s) => s.inst.def.kind === 'neighbourhood');
     const partials: unknown[] = new Array(tiles.length);
     // A single tile that is the whole image: move the raster's own buffer, no copy.
     const wholeBuffer =
@@ -132,12 +137,12 @@ export class Coordinator {
         const t0 = performance.now();
         const inputBytes = tile.input.width * tile.input.height * channels;
         const coreBytes = tile.core.width * tile.core.height * channels;
-        const buffer = wholeBuffer ? (raster.data.buffer as ArrayBuffer) : copyRegion(raster, tile.input, this.#buffers.take(inputBytes));
+        const buffer = wholeBuffer ? (raster.data.buffer as ArrayBuffer) : copyRegion(raster, tile.input, this.#buffers.take(inputBytes, bufferBytes));
         this.times.cutMs += performance.now() - t0;
-        const spare = keepPixels ? this.#buffers.takeKept(coreBytes) : undefined;
+        const spare = !keepPixels ? undefined : writesNew ? this.#buffers.take(coreBytes, bufferBytes).buffer as ArrayBuffer : this.#buffers.takeKept(coreBytes, bufferBytes);
         const task: TileTask = {
           steps, reduce, keepPixels, hasAlpha: raster.hasAlpha, channels, imageWidth: width, imageHeight: height,
-          core: tile.core, input: tile.input, buffer, ...(spare ? { spare } : {}), plugins: this.#options.plugins,
+          core: tile.core, input: tile.input, buffer, bufferBytes, ...(spare ? { spare } : {}), plugins: this.#options.plugins,
         };
         try {
           const result = await this.#pool.run(task, signal);

@@ -142,6 +142,20 @@ describe('reading inputs into kept buffers', () => {
     expect(Buffer.compare(third, smallBytes)).toBe(0);
   });
 
+  it('tile buffers: a fresh one has the size of the largest request of its kind, and smaller requests reuse it', () => {
+    const pool = new BufferPool(4, 64 << 20);
+    const edge = pool.take(1000, 5000);
+    expect(edge.length).toBe(1000);
+    expect(edge.buffer.byteLength).toBe(5000);
+    pool.give(edge.buffer as ArrayBuffer);
+    const full = pool.take(5000, 5000);
+    expect(full.buffer === edge.buffer).toBe(true);
+    pool.give(full.buffer as ArrayBuffer);
+    // Without the largest size, a request under half a kept buffer's size does not take it.
+    expect(pool.takeKept(1000)).toBeUndefined();
+    expect(pool.takeKept(1000, 5000)).toBe(edge.buffer);
+  });
+
   it('a batch of inputs of different sizes, with buffers reused across images in flight, writes what one image at a time writes', async () => {
     const dir = tempDir();
     const photo = sharp(Buffer.from(syntheticRgba(900, 700, 11, false)), { raw: { width: 900, height: 700, channels: 4 } }).removeAlpha();

@@ -37,6 +37,8 @@ export interface TileTask {
   readonly input: Rect;
   /** The input's pixels in its first `input.width × input.height × channels` bytes (it may be longer). */
   readonly buffer: ArrayBuffer;
+  /** The stage's largest tile buffer: the size of a fresh buffer for a result here, so that it serves any tile later (absent: the result's own size). */
+  readonly bufferBytes?: number;
   /** A spent buffer the worker may write results into (transferred; see BufferPool). */
   readonly spare?: ArrayBuffer;
   /** Plugin module paths the worker must load before resolving `steps`. */
@@ -125,7 +127,7 @@ export function executeTile(task: TileTask, registry: OpRegistry): TileResult {
           rect = growRect(task.core, remaining, task.imageWidth, task.imageHeight);
           const size = rect.width * rect.height * channels;
           if (home === 'scratch') slot = slot === 0 ? 1 : 0;
-          const dst = view(home === 'scratch' ? scratch.get(slot, size) : spares.take(size), rect, task, channels);
+          const dst = view(home === 'scratch' ? scratch.get(slot, size) : spares.take(size, task.bufferBytes), rect, task, channels);
           if (task.hasAlpha) premultiply(cur.data);
           def.kernel(cur, dst, step.params as never);
           if (!task.hasAlpha) {
@@ -158,7 +160,7 @@ export function executeTile(task: TileTask, registry: OpRegistry): TileResult {
   }
   let buffer: ArrayBuffer | undefined;
   if (task.keepPixels) {
-    buffer = (home === 'scratch' ? narrowToRgb(cur.data, spares.take(cur.data.length * 0.75)) : cur.data).buffer as ArrayBuffer;
+    buffer = (home === 'scratch' ? narrowToRgb(cur.data, spares.take(cur.data.length * 0.75, task.bufferBytes)) : cur.data).buffer as ArrayBuffer;
   } else if (home === 'spare') {
     spares.give(cur.data.buffer as ArrayBuffer);
   }
