@@ -8,6 +8,7 @@ const COLORS: Record<string, string> = { batch: '#1f77b4', big: '#d62728', custo
 const MARKERS: Record<string, { x: 'one' | 'all'; shape: string }> = {
   'main-thread': { x: 'one', shape: 'circle' },
   'sharp-tuned': { x: 'all', shape: 'square' },
+  'sharp-malloc': { x: 'all', shape: 'plus' },
   'sharp-like': { x: 'all', shape: 'cross' },
   'sharp-default': { x: 'all', shape: 'triangle' },
   jimp: { x: 'one', shape: 'diamond' },
@@ -22,6 +23,7 @@ function marker(shape: string, x: number, y: number, color: string): string {
     case 'circle': return `<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="${r}" fill="none" stroke="${color}" stroke-width="1.8"/>`;
     case 'square': return p([[x - r, y - r], [x + r, y - r], [x + r, y + r], [x - r, y + r]]);
     case 'triangle': return p([[x, y - r - 1], [x + r + 1, y + r], [x - r - 1, y + r]]);
+    case 'plus': return `<path d="M${x - r - 1},${y}L${x + r + 1},${y}M${x},${y - r - 1}L${x},${y + r + 1}" stroke="${color}" stroke-width="1.8"/>`;
     case 'cross': return `<path d="M${x - r},${y - r}L${x + r},${y + r}M${x - r},${y + r}L${x + r},${y - r}" stroke="${color}" stroke-width="1.8"/>`;
     default: return p([[x, y - r - 1], [x + r + 1, y], [x, y + r + 1], [x - r - 1, y]]);
   }

@@ -3,6 +3,7 @@
  * chart is chart.ts).
  */
 import { STAGES, STAGE_LABELS, type Range, type WorkloadResult } from './stats.js';
+import { TUNED_MALLOC, type MallocTuning } from '../src/io/malloc-tuning.js';
 
 /** The machine the numbers come from. */
 export interface Machine {
@@ -61,6 +62,8 @@ export interface BenchReport {
     readonly mallocArenaMax?: string;
     /** glibc's GLIBC_TUNABLES as every child ran with (inherited likewise); undefined: unset. */
     readonly glibcTunables?: string;
+    /** What tilepipe's runs did with glibc's allocator (src/io/malloc-tuning.ts); absent off glibc. */
+    readonly tilepipeMalloc?: MallocTuning;
   };
   readonly workloads: WorkloadResult[];
   readonly targets: Target[];
@@ -115,6 +118,13 @@ export function targets(workloads: readonly WorkloadResult[]): Target[] {
   return out;
 }
 
+function mallocLine(m: MallocTuning | undefined): string {
+  if (!m) return '';
+  const t = TUNED_MALLOC;
+  if (!m.tuned) return `tilepipe left it so (${m.reason}).`;
+  return `tilepipe's runs tune their own process as a pipeline does (mallopt: arena_max ${t.arenaMax}, mmap_threshold ${t.mmapThresholdBytes >> 20} MB, trim_threshold ${t.trimThresholdBytes >> 20} MB); main-thread (tilepipe's code) and sharp-malloc (sharp-tuned's script) run with the same settings; the other baselines keep glibc's.`;
+}
+
 /** The markdown report. */
 export function markdown(r: BenchReport): string {
   const m = r.machine;
@@ -127,7 +137,7 @@ export function markdown(r: BenchReport): string {
   L.push(`Each point: median of ${r.settings.runs} runs after ${r.settings.warmupRuns} warm-up run (min–max shown), each run a fresh child process that first processes one small warm-up image untimed (≤ 1 MP; quick: ≤ 0.15 MP).`);
   if (r.settings.quick) L.push('**Quick mode is a smoke run**: each timed run lasts a few hundred ms over a handful of small images, so speedups move by ±0.3–0.6 from one invocation to the next even on an idle machine. Use the full run (`npm run bench`) for numbers.');
   L.push(`Order: ${r.settings.order}. ${r.settings.pinned ? 'Our n-worker runs are pinned to n cores (taskset); baselines may use every core.' : 'No core pinning.'}`);
-  L.push(`glibc allocator: ${r.settings.mallocArenaMax === undefined ? 'default arenas (MALLOC_ARENA_MAX unset)' : `MALLOC_ARENA_MAX=${r.settings.mallocArenaMax}`}${r.settings.glibcTunables === undefined ? '' : `, GLIBC_TUNABLES=${r.settings.glibcTunables}`}, the same for every run.`);
+  L.push(`glibc allocator from the environment: ${r.settings.mallocArenaMax === undefined ? 'default arenas (MALLOC_ARENA_MAX unset)' : `MALLOC_ARENA_MAX=${r.settings.mallocArenaMax}`}${r.settings.glibcTunables === undefined ? '' : `, GLIBC_TUNABLES=${r.settings.glibcTunables}`}, the same for every run. ${mallocLine(r.settings.tilepipeMalloc)}`);
   L.push('');
   for (const w of r.workloads) {
     L.push(`## ${w.name}: ${w.images} × ${f1(w.megapixelsPerImage)} MP (${w.width}×${w.height}) JPEG → ${w.chain} → ${w.format}`, '');

@@ -13,10 +13,13 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Pipeline, PipelineTimes } from '../src/pipeline.js';
 import { OutputFormat } from '../src/model/options.js';
-import { jimp, magick, mainThread, outPath, sharpDefault, sharpTuned, vipsCli } from './baselines.js';
 import type { JimpStep, SharpStep, Workload } from './suite.js';
 
-export type Variant = 'tilepipe' | 'main-thread' | 'sharp-tuned' | 'sharp-like' | 'sharp-default' | 'jimp' | 'vips-cli' | 'magick';
+/** The baselines module, loaded after glibc's allocator is set up (it loads sharp). */
+type Baselines = typeof import('./baselines.js');
+import { tuneMalloc, type MallocTuning } from '../src/io/malloc-tuning.js';
+
+export type Variant = 'tilepipe' | 'main-thread' | 'sharp-tuned' | 'sharp-malloc' | 'sharp-like' | 'sharp-default' | 'jimp' | 'vips-cli' | 'magick';
 
 /** What the parent asks a child to run. */
 export interface RunConfig {
@@ -47,6 +50,8 @@ export interface RunResult {
   /** Peak resident set size of the child process (MB), warm-up included. */
   readonly peakRssMb: number;
   readonly uvThreadpoolSize: string;
+  /** glibc's allocator in this run: tuned as tilepipe tunes it (tilepipe, main-thread, sharp-malloc), or why not; absent: left at glibc's settings. */
+  readonly malloc?: MallocTuning;
   /**
    * CPU during the timed run, in cores (CPU seconds ÷ wall seconds): this process
    * (all its threads), other processes on the machine (null off Linux), and
@@ -80,11 +85,11 @@ function procStat(): { busy: number; steal: number } | null {
   }
 }
 
-async function once(cfg: RunConfig, files: readonly string[], outDir: string, pipeline?: Pipeline): Promise<Record<string, number> | undefined> {
+async function once(b: Baselines, cfg: RunConfig, files: readonly string[], outDir: string, pipeline?: Pipeline): Promise<Record<string, number> | undefined> {
   switch (cfg.variant) {
     case 'tilepipe': {
       const results = await pipeline!.processFiles(
-        files.map((input) => ({ input, outputs: [{ path: outPath(outDir, input, cfg.format), format: cfg.format }] })),
+        files.map((input) => ({ input, outputs: [{ path: b.outPath(outDir, input, cfg.format), format: cfg.format }] })),
         { ops: cfg.ops as readonly ChainStep[] }, // the workload's op strings, checked when the pipeline plans
       );
       const failed = results.find((r) => r.status !== 'ok');
@@ -92,40 +97,45 @@ async function once(cfg: RunConfig, files: readonly string[], outDir: string, pi
       return undefined;
     }
     case 'main-thread':
-      return { ...(await mainThread(files, cfg.ops, cfg.format, outDir)) };
+      return { ...(await b.mainThread(files, cfg.ops, cfg.format, outDir)) };
     case 'sharp-tuned':
-      return await sharpTuned(files, cfg.sharp, cfg.format, outDir, cfg.cores);
+    case 'sharp-malloc': // the same script; main() tuned the allocator first
+      return await b.sharpTuned(files, cfg.sharp, cfg.format, outDir, cfg.cores);
     case 'sharp-like':
-      return await sharpTuned(files, cfg.sharpLike ?? [], cfg.format, outDir, cfg.cores);
+      return await b.sharpTuned(files, cfg.sharpLike ?? [], cfg.format, outDir, cfg.cores);
     case 'vips-cli':
-      await vipsCli(files, cfg.cli!.width, outDir, cfg.cores);
+      await b.vipsCli(files, cfg.cli!.width, outDir, cfg.cores);
       return undefined;
     case 'magick':
-      await magick(files, cfg.cli!.magick, outDir);
+      await b.magick(files, cfg.cli!.magick, outDir);
       return undefined;
     case 'sharp-default':
-      return await sharpDefault(files, cfg.sharp, cfg.format, outDir);
+      return await b.sharpDefault(files, cfg.sharp, cfg.format, outDir);
     case 'jimp':
-      await jimp(files, cfg.jimp ?? [], cfg.format, outDir);
+      await b.jimp(files, cfg.jimp ?? [], cfg.format, outDir);
       return undefined;
   }
 }
 
 async function main(): Promise<void> {
   const cfg = JSON.parse(process.argv[2] ?? '') as RunConfig;
+  // Before sharp is loaded, as tilepipe does on import (io/sharp.ts; main-thread runs tilepipe's code too);
+  // the other baselines keep glibc's settings.
+  const malloc = ['tilepipe', 'main-thread', 'sharp-malloc'].includes(cfg.variant) ? tuneMalloc() : undefined;
+  const b = await import('./baselines.js');
   const warmDir = path.join(cfg.outDir, 'warm');
   await mkdir(warmDir, { recursive: true });
   // Loaded only where used, so baseline children do not pay for the library's start-up.
   const pipeline = cfg.variant === 'tilepipe' ? (await import('../src/pipeline.js')).createPipeline({ workers: cfg.workers }) : undefined;
   try {
-    await once(cfg, [cfg.warm], warmDir, pipeline);
+    await once(b, cfg, [cfg.warm], warmDir, pipeline);
     const before = pipeline?.times();
     const stat0 = procStat();
     const faults0 = process.resourceUsage().minorPageFault;
     const cpu0 = process.cpuUsage();
     const elu0 = performance.eventLoopUtilization();
     const t0 = performance.now();
-    const detail = await once(cfg, cfg.files, cfg.outDir, pipeline);
+    const detail = await once(b, cfg, cfg.files, cfg.outDir, pipeline);
     const wallMs = performance.now() - t0;
     const elu = performance.eventLoopUtilization(elu0);
     const cpu = process.cpuUsage(cpu0);
@@ -146,6 +156,7 @@ async function main(): Promise<void> {
       },
       minorFaults,
       uvThreadpoolSize: process.env.UV_THREADPOOL_SIZE ?? 'default (4)',
+      ...(malloc ? { malloc } : {}),
       ...(pipeline && before ? { times: diff(pipeline.times(), before) } : {}),
       ...(detail ? { detail } : {}),
     };

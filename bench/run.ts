@@ -32,6 +32,7 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import type { RunConfig, RunResult, Variant } from './run-one.js';
 import { cpuScaling, pageFaultMicros } from './calibrate.js';
+import { TUNED_MALLOC, type MallocTuning } from '../src/io/malloc-tuning.js';
 import { markdown, targets, type BenchReport, type Machine } from './report.js';
 import { svgChart, writeChart } from './chart.js';
 import { parseArgs } from './args.js';
@@ -151,6 +152,10 @@ async function main(): Promise<void> {
   log(`tilepipe bench: ${all.map((w) => w.name).join(', ')}; workers 1..${o.maxWorkers}; ${o.runs} runs + 1 warm-up; ${cores} cores${pin ? ', our n-worker runs pinned to n cores' : ''}; load ${machine.loadAvgAtStart.toFixed(2)}`);
 
   const results = [];
+  /** What the tilepipe children said of glibc's allocator (the same in every one). */
+  let tilepipeMalloc: MallocTuning | undefined;
+  const t = TUNED_MALLOC;
+  const mallocWords = `mallopt: arena_max ${t.arenaMax}, mmap_threshold ${t.mmapThresholdBytes >> 20} MB, trim_threshold ${t.trimThresholdBytes >> 20} MB`;
   for (const w of all) {
     const { files, warm } = await prepareInputs(w, log);
     const base = { cores, warm, ops: w.ops, format: w.format, sharp: w.sharp, jimp: w.jimp?.steps, sharpLike: w.sharpLike?.steps, cli: w.cli };
@@ -164,12 +169,17 @@ async function main(): Promise<void> {
       'main-thread': {
         chain: `${w.ops.join(' → ')} (same kernels, untiled)`,
         differs: '',
-        setup: 'one image at a time; kernels on the main thread; sharp.concurrency(1), cache off (as a pipeline)',
+        setup: "one image at a time; kernels on the main thread; sharp.concurrency(1), cache off, glibc's allocator tuned (as a pipeline)",
       },
       'sharp-tuned': {
         chain: describeSharp(w.sharp, w.format),
         differs: w.sharpDiffers,
         setup: `min(cores, images) lanes, one image each; libvips threads = cores ÷ lanes; cache off; UV_THREADPOOL_SIZE=${cores}`,
+      },
+      'sharp-malloc': {
+        chain: describeSharp(w.sharp, w.format),
+        differs: w.sharpDiffers,
+        setup: `as sharp-tuned, and glibc's allocator tuned as tilepipe tunes its own process (${mallocWords})`,
       },
       ...(w.sharpLike
         ? { 'sharp-like': { chain: describeSharp(w.sharpLike.steps, w.format), differs: w.sharpLike.differs, setup: `as sharp-tuned; UV_THREADPOOL_SIZE=${cores}` } }
@@ -187,6 +197,7 @@ async function main(): Promise<void> {
     };
     const samples: Samples = new Map();
     const add = (key: string, r: RunResult, rep: number): void => {
+      if (r.malloc && key.startsWith('tilepipe')) tilepipeMalloc = r.malloc;
       if (rep === 0) return; // warm-up
       const list = samples.get(key) ?? [];
       list.push(r);
@@ -200,6 +211,7 @@ async function main(): Promise<void> {
       }
       add('main-thread', await runChild({ ...base, variant: 'main-thread', workers: 1, files }, undefined, null), rep);
       add('sharp-tuned', await runChild({ ...base, variant: 'sharp-tuned', workers: 1, files }, cores, null), rep);
+      add('sharp-malloc', await runChild({ ...base, variant: 'sharp-malloc', workers: 1, files }, cores, null), rep);
       if (w.sharpLike) add('sharp-like', await runChild({ ...base, variant: 'sharp-like', workers: 1, files }, cores, null), rep);
       add('sharp-default', await runChild({ ...base, variant: 'sharp-default', workers: 1, files }, undefined, null), rep);
       if (jimpOn) add('jimp', await runChild({ ...base, variant: 'jimp', workers: 1, files: jimpFiles }, undefined, null), rep);
@@ -215,7 +227,8 @@ async function main(): Promise<void> {
     machine,
     settings: {
       quick: o.quick, runs: o.runs, warmupRuns: 1, maxWorkers: o.maxWorkers, pinned: pin,
-      order: 'per workload, per repetition: ours@1..N, main-thread, sharp-tuned, sharp-like, sharp-default, jimp, vips-cli, magick (where the workload has them)',
+      order: 'per workload, per repetition: ours@1..N, main-thread, sharp-tuned, sharp-malloc, sharp-like, sharp-default, jimp, vips-cli, magick (where the workload has them)',
+      ...(tilepipeMalloc ? { tilepipeMalloc } : {}),
       ...(process.env.MALLOC_ARENA_MAX !== undefined ? { mallocArenaMax: process.env.MALLOC_ARENA_MAX } : {}),
       ...(process.env.GLIBC_TUNABLES !== undefined ? { glibcTunables: process.env.GLIBC_TUNABLES } : {}),
     },

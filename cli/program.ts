@@ -37,8 +37,10 @@ Environment:
   TILEPIPE_REDIS_URL   Redis of the queue commands when --redis is not given
                        (default: redis://127.0.0.1:6379)
   TILEPIPE_SIMD=0      JavaScript kernels instead of WebAssembly SIMD
-  MALLOC_ARENA_MAX=2   on glibc Linux, recommended: fewer page faults, faster
-                       runs and a lower peak RSS (glibc reads it at start-up)`;
+  MALLOC_ARENA_MAX     on glibc Linux, tilepipe tunes the allocator itself
+                       (2 arenas, blocks under 32 MB kept in them); with this
+                       or any other MALLOC_* variable, or glibc.malloc.* in
+                       GLIBC_TUNABLES, it leaves glibc's settings as given`;
 
 /** The `tilepipe` program: its flags come from the option schema. */
 function buildProgram(): Command {

@@ -1,7 +1,12 @@
 /**
  * tilepipe: a parallel tiled image-processing pipeline.
+ *
+ * Importing it tunes glibc's allocator for the process (see
+ * `io/malloc-tuning.ts`; a MALLOC_* or GLIBC_TUNABLES setting in the
+ * environment is kept instead), as sharp sets its own process-wide settings.
  * @packageDocumentation
  */
+import './io/malloc-at-load.js';
 export { createPipeline, Pipeline } from './pipeline.js';
 export type {
   PipelineOptions, ProcessOptions, OutputSpec, FileJob, FileResult, WrittenOutput, BatchOptions, PipelineEvent, PipelineTimes,

@@ -18,6 +18,8 @@ export const SHIPPED_FILES = {
   deflate: 'dist/src/io/png/deflate.wasm',
   /** The CommonJS file piscina loads in every tile worker. */
   workerEntry: 'dist/src/exec/worker/tile-worker-entry.cjs',
+  /** glibc's mallopt for Node, built at install where it can be (native/malloc-tuning.c). */
+  mallocTuning: 'build/Release/malloc_tuning.node',
 } as const;
 
 /** The package's root folder. */

@@ -39,6 +39,9 @@ describe('bench', () => {
     expect(positive(report.machine.pageFaultMicros)).toBe(true);
 
     const N = report.settings.maxWorkers;
+    // tilepipe's children tuned glibc's allocator (the helper is built by npm run build on glibc), and said so.
+    const glibc = Boolean((process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime);
+    if (glibc && !process.env.MALLOC_ARENA_MAX && !process.env.GLIBC_TUNABLES) expect(report.settings.tilepipeMalloc).toEqual({ tuned: true });
     expect(N).toBe(os.availableParallelism());
     expect(report.workloads.map((w: { name: string }) => w.name)).toEqual(['batch', 'big', 'custom', 'photos', 'photos-fast', 'photos-resize']);
     // The command-line baselines run where their tools are installed (the bench says so when they are not).
@@ -70,7 +73,7 @@ describe('bench', () => {
       expect(w.runs[0].speedup).toBe(1);
       expect(w.runs[0].speedupRange).toBeUndefined();
 
-      const base = ['main-thread', 'sharp-tuned', 'sharp-default'];
+      const base = ['main-thread', 'sharp-tuned', 'sharp-malloc', 'sharp-default'];
       const expected = w.name === 'batch' ? [...base, 'jimp'] : w.name === 'photos' ? [...base, 'sharp-like', ...tools] : base;
       expect(Object.keys(w.baselines).sort()).toEqual(expected.sort());
       for (const [name, b] of Object.entries<Record<string, number>>(w.baselines)) {

@@ -1,0 +1,9 @@
+/**
+ * Imported for its effect, first, by the library's entry (src/index.ts), the
+ * queue's and the CLI's, and by io/sharp.ts for every other path: tunes
+ * glibc's allocator (malloc-tuning.ts) before the modules after it load and
+ * before libvips starts, since a thread keeps the arena it was first given.
+ */
+import { tuneMalloc } from './malloc-tuning.js';
+
+tuneMalloc();

@@ -1,0 +1,77 @@
+/**
+ * glibc's allocator, tuned by tilepipe (src/io/malloc-tuning.ts): in fresh
+ * processes, since the setting is process-wide and applied once.
+ */
+import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const helper = path.join(root, 'build/Release/malloc_tuning.node');
+const tuning = path.join(root, 'dist/src/io/malloc-tuning.js');
+const glibc = Boolean((process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime);
+
+/** What a child saw: the tuning's answer, glibc's arenas before and after six threads allocated, and whether a 4 MB block got a mapping of its own. */
+interface ChildView {
+  readonly tuning: { tuned: boolean; reason?: string };
+  readonly before: number;
+  readonly after: number;
+  readonly ownMapping: boolean;
+}
+
+/**
+ * A fresh Node process: tunes (or not), allocates one 4 MB block (glibc's
+ * default maps blocks over 128 KB, at first, on their own), counts glibc's
+ * arenas, starts six worker threads that each allocate, and counts them again.
+ */
+function child(env: Record<string, string>): ChildView {
+  const script = `
+    import { createRequire } from 'node:module';
+    import { Worker } from 'node:worker_threads';
+    const { tuneMalloc } = await import(${JSON.stringify(tuning)});
+    const tuning = tuneMalloc();
+    const { stats } = createRequire(import.meta.url)(${JSON.stringify(helper)});
+    const mapped = stats().mmapped;
+    const block = Buffer.alloc(4 << 20, 1);
+    const ownMapping = stats().mmapped > mapped;
+    const before = stats().arenas;
+    const code = 'const keep = []; for (let i = 0; i < 64; i++) keep.push(Buffer.alloc(1 << 16, i));';
+    await Promise.all(Array.from({ length: 6 }, () => new Promise((resolve, reject) => {
+      const w = new Worker(code, { eval: true });
+      w.on('exit', resolve);
+      w.on('error', reject);
+    })));
+    const after = stats().arenas;
+    console.log(JSON.stringify({ tuning, before, after, ownMapping, kept: block.length }));`;
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MALLOC_') && k !== 'GLIBC_TUNABLES'));
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...clean, ...env }, encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').pop()!) as ChildView;
+}
+
+describe.runIf(process.platform === 'linux' && glibc)('glibc allocator tuning', () => {
+  it('the native helper is built by npm run build (it needs python3, make and a C compiler)', () => {
+    expect(existsSync(helper), `${helper} missing: see the build's "native allocator helper" line`).toBe(true);
+  });
+
+  it('caps the arenas and keeps blocks under 32 MB in them', () => {
+    const tuned = child({});
+    expect(tuned.tuning).toEqual({ tuned: true });
+    // Threads started after it share the existing arenas instead of each making its own (up to the cap of 2, if only one existed).
+    expect(tuned.after - tuned.before).toBeLessThanOrEqual(1);
+    expect(tuned.ownMapping).toBe(false);
+    // glibc's own settings (MALLOC_ARENA_TEST=8 is its default, but marks the allocator as the user's):
+    // every new thread that allocates gets an arena of its own, and a 4 MB block a mapping of its own.
+    const untouched = child({ MALLOC_ARENA_TEST: '8' });
+    expect(untouched.tuning).toEqual({ tuned: false, reason: 'set by the environment' });
+    expect(untouched.after - untouched.before).toBeGreaterThanOrEqual(4);
+    expect(untouched.ownMapping).toBe(true);
+  });
+
+  it('keeps what the user set in the environment, and only malloc settings count', () => {
+    expect(child({ MALLOC_ARENA_MAX: '4' }).tuning).toEqual({ tuned: false, reason: 'set by the environment' });
+    expect(child({ GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=1000000' }).tuning).toEqual({ tuned: false, reason: 'set by the environment' });
+    expect(child({ GLIBC_TUNABLES: 'glibc.rtld.optional_static_tls=2048' }).tuning).toEqual({ tuned: true });
+  });
+});
