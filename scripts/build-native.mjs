@@ -33,6 +33,9 @@ const r = spawnSync(command, [...args, 'rebuild', '--loglevel=error', ...(nodedi
   cwd: root, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8',
 });
 if (r.status !== 0) {
-  const why = r.error ? r.error.message : (r.stderr.split('\n').find((l) => /ERR!|error/.test(l))?.replace(/^gyp ERR! /, '') ?? `node-gyp exited with ${r.status}`);
+  // The most telling line: an error's own message ("Error: not found: make"), else node-gyp's first complaint.
+  const lines = r.stderr.split('\n');
+  const line = lines.find((l) => /Error: /.test(l)) ?? lines.find((l) => /ERR!|error/i.test(l));
+  const why = r.error ? r.error.message : (line?.replace(/^gyp ERR! (stack )?/, '').trim() || `node-gyp exited with ${r.status}`);
   process.stderr.write(`tilepipe: the native allocator helper was not built (${why.trim()}); glibc's default allocator settings will be used\n`);
 }

@@ -3,8 +3,9 @@
  * processes, since the setting is process-wide and applied once.
  */
 import { describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -73,5 +74,21 @@ describe.runIf(process.platform === 'linux' && glibc)('glibc allocator tuning', 
     expect(child({ MALLOC_ARENA_MAX: '4' }).tuning).toEqual({ tuned: false, reason: 'set by the environment' });
     expect(child({ GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=1000000' }).tuning).toEqual({ tuned: false, reason: 'set by the environment' });
     expect(child({ GLIBC_TUNABLES: 'glibc.rtld.optional_static_tls=2048' }).tuning).toEqual({ tuned: true });
+  });
+
+  it('a build that cannot run (no node-gyp, no compiler) says so in one line and does not fail the install', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'tilepipe-native-'));
+    try {
+      for (const f of ['binding.gyp', 'native', 'scripts/build-native.mjs']) cpSync(path.join(root, f), path.join(dir, f), { recursive: true });
+      const r = spawnSync(process.execPath, [path.join(dir, 'scripts', 'build-native.mjs')], {
+        cwd: dir, encoding: 'utf8', env: { PATH: '/nonexistent', npm_config_node_gyp: path.join(dir, 'no-such-node-gyp.js') },
+      });
+      expect(r.status).toBe(0);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/^tilepipe: the native allocator helper was not built \(.+\); glibc's default allocator settings will be used\n$/);
+      expect(existsSync(path.join(dir, 'build', 'Release', 'malloc_tuning.node'))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
