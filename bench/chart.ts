@@ -9,6 +9,7 @@ const MARKERS: Record<string, { x: 'one' | 'all'; shape: string }> = {
   'main-thread': { x: 'one', shape: 'circle' },
   'sharp-tuned': { x: 'all', shape: 'square' },
   'sharp-malloc': { x: 'all', shape: 'plus' },
+  'sharp-one-core': { x: 'one', shape: 'square' },
   'sharp-like': { x: 'all', shape: 'cross' },
   'sharp-default': { x: 'all', shape: 'triangle' },
   jimp: { x: 'one', shape: 'diamond' },

@@ -30,6 +30,8 @@ export interface Target {
   /** The measured ratio's lowest and highest over the repetitions (see RunPoint.speedupRange). */
   readonly range?: Range;
   readonly met: boolean | null;
+  /** What the same machine gives another tool on the same work, for scale (a speedup target: sharp's own 1 → N cores). */
+  readonly reference?: { readonly what: string; readonly value: number };
   /** Other processes used more than DISTURBED_CORES during the runs behind this number. */
   readonly disturbed: boolean;
 }
@@ -85,9 +87,12 @@ export function targets(workloads: readonly WorkloadResult[]): Target[] {
     if (!w) continue;
     const p = w.runs.find((r) => r.workers === 2);
     const m = p?.speedup ?? null;
+    const one = w.baselines['sharp-one-core'];
+    const all = w.baselines['sharp-tuned'];
     out.push({
       what: `${name}: speedup at 2 workers`, target: `≥ ${min}`, measured: m, range: p?.speedupRange,
       met: m === null ? null : m >= min, disturbed: maxOtherLoad(w) > DISTURBED_CORES,
+      ...(one && all ? { reference: { what: `sharp-tuned's own, 1 core → ${w.runs[w.runs.length - 1].workers}`, value: one.medianMs / all.medianMs } } : {}),
     });
   }
   const batch = workloads.find((w) => w.name === 'batch');
@@ -200,11 +205,12 @@ export function markdown(r: BenchReport): string {
   }
   L.push('## Targets (shown, not asserted)', '');
   L.push('"range": the ratio\'s lowest and highest over the repetitions, each from runs of the same repetition; a target inside it is not settled by this run.', '');
-  L.push('| what | target | measured | range | met |', '|---|---|---:|---:|---|');
+  L.push('| what | target | measured | range | met | for scale |', '|---|---|---:|---:|---|---|');
   for (const t of r.targets) {
     const met = t.met === null ? 'n/a' : t.met ? 'yes' : 'no';
     const range = t.range ? `${f2(t.range[0])}–${f2(t.range[1])}` : '';
-    L.push(`| ${t.what} | ${t.target} | ${t.measured === null ? 'n/a' : f2(t.measured)} | ${range} | ${met}${t.disturbed ? ' (runs disturbed by other load: not conclusive)' : ''} |`);
+    const reference = t.reference ? `${t.reference.what}: ${f2(t.reference.value)}` : '';
+    L.push(`| ${t.what} | ${t.target} | ${t.measured === null ? 'n/a' : f2(t.measured)} | ${range} | ${met}${t.disturbed ? ' (runs disturbed by other load: not conclusive)' : ''} | ${reference} |`);
   }
   L.push('');
   L.push(`Chart: ${r.chart.svg}${r.chart.png ? ` (PNG: ${r.chart.png})` : ''}. Total ${f0(r.totalSeconds)} s.`);

@@ -19,7 +19,7 @@ import type { JimpStep, SharpStep, Workload } from './suite.js';
 type Baselines = typeof import('./baselines.js');
 import { tuneMalloc, type MallocTuning } from '../src/io/malloc-tuning.js';
 
-export type Variant = 'tilepipe' | 'main-thread' | 'sharp-tuned' | 'sharp-malloc' | 'sharp-like' | 'sharp-default' | 'jimp' | 'vips-cli' | 'magick';
+export type Variant = 'tilepipe' | 'main-thread' | 'sharp-tuned' | 'sharp-one-core' | 'sharp-malloc' | 'sharp-like' | 'sharp-default' | 'jimp' | 'vips-cli' | 'magick';
 
 /** What the parent asks a child to run. */
 export interface RunConfig {
@@ -101,6 +101,8 @@ async function once(b: Baselines, cfg: RunConfig, files: readonly string[], outD
     case 'sharp-tuned':
     case 'sharp-malloc': // the same script; main() tuned the allocator first
       return await b.sharpTuned(files, cfg.sharp, cfg.format, outDir, cfg.cores);
+    case 'sharp-one-core': // the same script with one lane and one libvips thread (the parent pins it to one core)
+      return await b.sharpTuned(files, cfg.sharp, cfg.format, outDir, 1);
     case 'sharp-like':
       return await b.sharpTuned(files, cfg.sharpLike ?? [], cfg.format, outDir, cfg.cores);
     case 'vips-cli':

@@ -176,6 +176,11 @@ async function main(): Promise<void> {
         differs: w.sharpDiffers,
         setup: `min(cores, images) lanes, one image each; libvips threads = cores ÷ lanes; cache off; UV_THREADPOOL_SIZE=${cores}`,
       },
+      'sharp-one-core': {
+        chain: describeSharp(w.sharp, w.format),
+        differs: w.sharpDiffers,
+        setup: `sharp-tuned's script on one core${pin ? ' (taskset)' : ''}: one lane, one libvips thread; sharp-tuned's time ÷ this one is sharp's own speedup from 1 core to ${cores}`,
+      },
       'sharp-malloc': {
         chain: describeSharp(w.sharp, w.format),
         differs: w.sharpDiffers,
@@ -211,6 +216,7 @@ async function main(): Promise<void> {
       }
       add('main-thread', await runChild({ ...base, variant: 'main-thread', workers: 1, files }, undefined, null), rep);
       add('sharp-tuned', await runChild({ ...base, variant: 'sharp-tuned', workers: 1, files }, cores, null), rep);
+      add('sharp-one-core', await runChild({ ...base, variant: 'sharp-one-core', workers: 1, files }, 2, cpusFor(1)), rep);
       add('sharp-malloc', await runChild({ ...base, variant: 'sharp-malloc', workers: 1, files }, cores, null), rep);
       if (w.sharpLike) add('sharp-like', await runChild({ ...base, variant: 'sharp-like', workers: 1, files }, cores, null), rep);
       add('sharp-default', await runChild({ ...base, variant: 'sharp-default', workers: 1, files }, undefined, null), rep);
@@ -227,7 +233,7 @@ async function main(): Promise<void> {
     machine,
     settings: {
       quick: o.quick, runs: o.runs, warmupRuns: 1, maxWorkers: o.maxWorkers, pinned: pin,
-      order: 'per workload, per repetition: ours@1..N, main-thread, sharp-tuned, sharp-malloc, sharp-like, sharp-default, jimp, vips-cli, magick (where the workload has them)',
+      order: 'per workload, per repetition: ours@1..N, main-thread, sharp-tuned, sharp-one-core, sharp-malloc, sharp-like, sharp-default, jimp, vips-cli, magick (where the workload has them)',
       ...(tilepipeMalloc ? { tilepipeMalloc } : {}),
       ...(process.env.MALLOC_ARENA_MAX !== undefined ? { mallocArenaMax: process.env.MALLOC_ARENA_MAX } : {}),
       ...(process.env.GLIBC_TUNABLES !== undefined ? { glibcTunables: process.env.GLIBC_TUNABLES } : {}),

@@ -73,7 +73,7 @@ describe('bench', () => {
       expect(w.runs[0].speedup).toBe(1);
       expect(w.runs[0].speedupRange).toBeUndefined();
 
-      const base = ['main-thread', 'sharp-tuned', 'sharp-malloc', 'sharp-default'];
+      const base = ['main-thread', 'sharp-tuned', 'sharp-one-core', 'sharp-malloc', 'sharp-default'];
       const expected = w.name === 'batch' ? [...base, 'jimp'] : w.name === 'photos' ? [...base, 'sharp-like', ...tools] : base;
       expect(Object.keys(w.baselines).sort()).toEqual(expected.sort());
       for (const [name, b] of Object.entries<Record<string, number>>(w.baselines)) {
@@ -107,6 +107,12 @@ describe('bench', () => {
     for (const t of report.targets) {
       expect(t.range, t.what).toHaveLength(2);
       expect(t.range[0]).toBeLessThanOrEqual(t.range[1]);
+    }
+    // Each speedup target shows, for scale, sharp's own speedup on the same work: sharp-tuned's time on one core ÷ on all.
+    for (const name of ['batch', 'custom', 'photos', 'big']) {
+      const t = report.targets.find((x: { what: string }) => x.what === `${name}: speedup at 2 workers`);
+      const w = report.workloads.find((x: { name: string }) => x.name === name);
+      expect(t.reference.value).toBeCloseTo(w.baselines['sharp-one-core'].medianMs / w.baselines['sharp-tuned'].medianMs, 9);
     }
 
     // Chart paths are relative to the working folder (no absolute paths in saved reports).
