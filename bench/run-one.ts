@@ -50,7 +50,7 @@ export interface RunResult {
   /** Peak resident set size of the child process (MB), warm-up included. */
   readonly peakRssMb: number;
   readonly uvThreadpoolSize: string;
-  /** glibc's allocator in this run: tuned as tilepipe tunes it (tilepipe, main-thread, sharp-malloc), or why not; absent: left at glibc's settings. */
+  /** glibc's allocator in this run: tuned as tilepipe tunes it (tilepipe, main-thread, sharp-malloc, sharp-one-core), or why not; absent: left at glibc's settings. */
   readonly malloc?: MallocTuning;
   /**
    * CPU during the timed run, in cores (CPU seconds ÷ wall seconds): this process
@@ -123,7 +123,7 @@ async function main(): Promise<void> {
   const cfg = JSON.parse(process.argv[2] ?? '') as RunConfig;
   // Before sharp is loaded, as tilepipe does on import (io/sharp.ts; main-thread runs tilepipe's code too);
   // the other baselines keep glibc's settings.
-  const malloc = ['tilepipe', 'main-thread', 'sharp-malloc'].includes(cfg.variant) ? tuneMalloc() : undefined;
+  const malloc = ['tilepipe', 'main-thread', 'sharp-malloc', 'sharp-one-core'].includes(cfg.variant) ? tuneMalloc() : undefined;
   const b = await import('./baselines.js');
   const warmDir = path.join(cfg.outDir, 'warm');
   await mkdir(warmDir, { recursive: true });

@@ -179,7 +179,7 @@ async function main(): Promise<void> {
       'sharp-one-core': {
         chain: describeSharp(w.sharp, w.format),
         differs: w.sharpDiffers,
-        setup: `sharp-tuned's script on one core${pin ? ' (taskset)' : ''}: one lane, one libvips thread; sharp-tuned's time ÷ this one is sharp's own speedup from 1 core to ${cores}`,
+        setup: `sharp-malloc's script on one core${pin ? ' (taskset)' : ''}: one lane, one libvips thread, glibc's allocator tuned as tilepipe's; its time ÷ sharp-malloc's is sharp's own speedup from 1 core to ${cores}, under the same conditions as ours`,
       },
       'sharp-malloc': {
         chain: describeSharp(w.sharp, w.format),

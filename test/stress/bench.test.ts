@@ -108,11 +108,11 @@ describe('bench', () => {
       expect(t.range, t.what).toHaveLength(2);
       expect(t.range[0]).toBeLessThanOrEqual(t.range[1]);
     }
-    // Each speedup target shows, for scale, sharp's own speedup on the same work: sharp-tuned's time on one core ÷ on all.
+    // Each speedup target shows, for scale, sharp's own speedup on the same work, allocator tuned as ours: its time on one core ÷ on all.
     for (const name of ['batch', 'custom', 'photos', 'big']) {
       const t = report.targets.find((x: { what: string }) => x.what === `${name}: speedup at 2 workers`);
       const w = report.workloads.find((x: { name: string }) => x.name === name);
-      expect(t.reference.value).toBeCloseTo(w.baselines['sharp-one-core'].medianMs / w.baselines['sharp-tuned'].medianMs, 9);
+      expect(t.reference.value).toBeCloseTo(w.baselines['sharp-one-core'].medianMs / w.baselines['sharp-malloc'].medianMs, 9);
     }
 
     // Chart paths are relative to the working folder (no absolute paths in saved reports).
