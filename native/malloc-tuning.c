@@ -4,8 +4,9 @@
  * glibc reads its allocator settings from the environment when a process
  * starts; a library loaded later can only change them through mallopt().
  * src/io/malloc-tuning.ts decides what to set and when; this file only
- * passes the call through (and reads back malloc_info, so a test can see it took). Built by scripts/build-native.mjs (node-gyp) on
- * Linux with glibc; where it cannot be built, tilepipe runs without it.
+ * passes the call through, and reads back malloc_info so that a test can see
+ * it took. Built by scripts/build-native.mjs (node-gyp) on Linux with glibc;
+ * where it cannot be built, tilepipe runs without it.
  */
 #include <malloc.h>
 #include <node_api.h>
@@ -40,7 +41,8 @@ static napi_value stats(napi_env env, napi_callback_info info) {
   size_t size = 0;
   int32_t arenas = 0;
   int32_t mmapped = -1;
-  const char *total;
+  static const char mmap_total[] = "<total type=\"mmap\" count=\"";
+  const char *total = NULL;
   napi_value result, value;
   FILE *f = open_memstream(&text, &size);
   (void)info;
@@ -51,10 +53,9 @@ static napi_value stats(napi_env env, napi_callback_info info) {
   malloc_info(0, f);
   fclose(f);
   for (const char *p = text; (p = strstr(p, "<heap nr=")) != NULL; p++) arenas++;
-  /* The process-wide totals come last; their mmap line counts the mapped blocks. */
-  total = strstr(text, "<total type=\"mmap\" count=\"");
-  while (total != NULL && strstr(total + 1, "<total type=\"mmap\" count=\"") != NULL) total = strstr(total + 1, "<total type=\"mmap\" count=\"");
-  if (total != NULL) mmapped = atoi(total + strlen("<total type=\"mmap\" count=\""));
+  /* The process-wide totals come last: the last mmap total counts the mapped blocks. */
+  for (const char *p = strstr(text, mmap_total); p != NULL; p = strstr(p + 1, mmap_total)) total = p;
+  if (total != NULL) mmapped = atoi(total + strlen(mmap_total));
   free(text);
   napi_create_object(env, &result);
   napi_create_int32(env, arenas, &value);

@@ -3,7 +3,7 @@
  * mallopt) with node-gyp, on Linux only. It never fails the install: where
  * there is no compiler, no Node headers or no glibc, it prints one line and
  * tilepipe runs with glibc's default allocator settings
- * (src/exec/malloc-tuning.ts). Skipped when the built file is newer than its
+ * (src/io/malloc-tuning.ts). Skipped when the built file is newer than its
  * source.
  */
 import { spawnSync } from 'node:child_process';
