@@ -3,7 +3,7 @@
  * chart is chart.ts).
  */
 import { STAGES, STAGE_LABELS, type Range, type WorkloadResult } from './stats.js';
-import { TUNED_MALLOC, type MallocTuning } from '../src/io/malloc-tuning.js';
+import { describeTunedMalloc, type MallocTuning } from '../src/io/malloc-tuning.js';
 
 /** The machine the numbers come from. */
 export interface Machine {
@@ -126,9 +126,8 @@ export function targets(workloads: readonly WorkloadResult[]): Target[] {
 
 function mallocLine(m: MallocTuning | undefined): string {
   if (!m) return '';
-  const t = TUNED_MALLOC;
   if (!m.tuned) return `tilepipe left it so (${m.reason}).`;
-  return `tilepipe's runs tune their own process as a pipeline does (mallopt: arena_max ${t.arenaMax}, mmap_threshold ${t.mmapThresholdBytes >> 20} MB, trim_threshold ${t.trimThresholdBytes >> 20} MB); main-thread (tilepipe's code), sharp-malloc and sharp-one-core (sharp-tuned's script on all cores and on one) run with the same settings; the other baselines keep glibc's.`;
+  return `tilepipe's runs tune their own process as a pipeline does (mallopt: ${describeTunedMalloc()}); main-thread (tilepipe's code), sharp-malloc and sharp-one-core (sharp-tuned's script on all cores and on one) run with the same settings; the other baselines keep glibc's.`;
 }
 
 /** The markdown report. */

@@ -32,7 +32,7 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import type { RunConfig, RunResult, Variant } from './run-one.js';
 import { cpuScaling, pageFaultMicros } from './calibrate.js';
-import { TUNED_MALLOC, type MallocTuning } from '../src/io/malloc-tuning.js';
+import { describeTunedMalloc, type MallocTuning } from '../src/io/malloc-tuning.js';
 import { markdown, targets, type BenchReport, type Machine } from './report.js';
 import { svgChart, writeChart } from './chart.js';
 import { parseArgs } from './args.js';
@@ -154,8 +154,6 @@ async function main(): Promise<void> {
   const results = [];
   /** What the tilepipe children said of glibc's allocator (the same in every one). */
   let tilepipeMalloc: MallocTuning | undefined;
-  const t = TUNED_MALLOC;
-  const mallocWords = `mallopt: arena_max ${t.arenaMax}, mmap_threshold ${t.mmapThresholdBytes >> 20} MB, trim_threshold ${t.trimThresholdBytes >> 20} MB`;
   for (const w of all) {
     const { files, warm } = await prepareInputs(w, log);
     const base = { cores, warm, ops: w.ops, format: w.format, sharp: w.sharp, jimp: w.jimp?.steps, sharpLike: w.sharpLike?.steps, cli: w.cli };
@@ -184,7 +182,7 @@ async function main(): Promise<void> {
       'sharp-malloc': {
         chain: describeSharp(w.sharp, w.format),
         differs: w.sharpDiffers,
-        setup: `as sharp-tuned, and glibc's allocator tuned as tilepipe tunes its own process (${mallocWords})`,
+        setup: `as sharp-tuned, and glibc's allocator tuned as tilepipe tunes its own process (mallopt: ${describeTunedMalloc()})`,
       },
       ...(w.sharpLike
         ? { 'sharp-like': { chain: describeSharp(w.sharpLike.steps, w.format), differs: w.sharpLike.differs, setup: `as sharp-tuned; UV_THREADPOOL_SIZE=${cores}` } }

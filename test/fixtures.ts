@@ -5,6 +5,9 @@ import { existsSync, mkdtempSync, readdirSync, type Dirent } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+/** Whether this Node runs on glibc (where tilepipe builds and loads its allocator helper). */
+export const IS_GLIBC = Boolean((process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime);
+
 /** A seeded PRNG (mulberry32) returning floats in [0, 1). */
 export function rng(seed: number): () => number {
   let a = seed >>> 0;

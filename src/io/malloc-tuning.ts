@@ -39,20 +39,27 @@ const USER_SETTINGS = ['MALLOC_ARENA_MAX', 'MALLOC_ARENA_TEST', 'MALLOC_MMAP_THR
 let applied: MallocTuning | undefined;
 
 /**
- * Applies {@link TUNED_MALLOC} to this process once. tilepipe calls it when
- * it first loads sharp (io/sharp.ts), i.e. when the library is imported,
- * since a thread keeps the arena it was first given. A setting the user made
+ * Applies {@link TUNED_MALLOC} to this process once. tilepipe calls it first
+ * thing when it is imported (io/malloc-at-load.ts), since a thread keeps the
+ * arena it was first given. A setting the user made
  * in the environment (`MALLOC_ARENA_MAX`, `GLIBC_TUNABLES=glibc.malloc.…`)
  * is kept: then nothing is changed. Process-wide and never undone, like
  * sharp's own `concurrency()`. Off Linux/glibc, or where the native helper
  * could not be built at install, it does nothing.
  */
-export function tuneMalloc(env: NodeJS.ProcessEnv = process.env): MallocTuning {
-  applied ??= apply(env);
+export function tuneMalloc(): MallocTuning {
+  applied ??= apply();
   return applied;
 }
 
-function apply(env: NodeJS.ProcessEnv): MallocTuning {
+/** {@link TUNED_MALLOC} in words, as glibc names its parameters. */
+export function describeTunedMalloc(): string {
+  const t = TUNED_MALLOC;
+  return `arena_max ${t.arenaMax}, mmap_threshold ${t.mmapThresholdBytes >> 20} MB, trim_threshold ${t.trimThresholdBytes >> 20} MB`;
+}
+
+function apply(): MallocTuning {
+  const env = process.env;
   if (process.platform !== 'linux') return { tuned: false, reason: 'not glibc' };
   if (USER_SETTINGS.some((k) => env[k] !== undefined) || /glibc\.malloc\./.test(env.GLIBC_TUNABLES ?? '')) {
     return { tuned: false, reason: 'set by the environment' };

@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { IS_GLIBC } from '../fixtures.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -40,8 +41,7 @@ describe('bench', () => {
 
     const N = report.settings.maxWorkers;
     // tilepipe's children tuned glibc's allocator (the helper is built by npm run build on glibc), and said so.
-    const glibc = Boolean((process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime);
-    if (glibc && !process.env.MALLOC_ARENA_MAX && !process.env.GLIBC_TUNABLES) expect(report.settings.tilepipeMalloc).toEqual({ tuned: true });
+    if (IS_GLIBC && !process.env.MALLOC_ARENA_MAX && !process.env.GLIBC_TUNABLES) expect(report.settings.tilepipeMalloc).toEqual({ tuned: true });
     expect(N).toBe(os.availableParallelism());
     expect(report.workloads.map((w: { name: string }) => w.name)).toEqual(['batch', 'big', 'custom', 'photos', 'photos-fast', 'photos-resize']);
     // The command-line baselines run where their tools are installed (the bench says so when they are not).

@@ -8,11 +8,11 @@ import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { IS_GLIBC } from '../fixtures.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const helper = path.join(root, 'build/Release/malloc_tuning.node');
 const tuning = path.join(root, 'dist/src/io/malloc-tuning.js');
-const glibc = Boolean((process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime);
 
 /** What a child saw: the tuning's answer, glibc's arenas before and after six threads allocated, and whether a 4 MB block got a mapping of its own. */
 interface ChildView {
@@ -51,7 +51,7 @@ function child(env: Record<string, string>): ChildView {
   return JSON.parse(out.trim().split('\n').pop()!) as ChildView;
 }
 
-describe.runIf(process.platform === 'linux' && glibc)('glibc allocator tuning', () => {
+describe.runIf(process.platform === 'linux' && IS_GLIBC)('glibc allocator tuning', () => {
   it('the native helper is built by npm run build (it needs python3, make and a C compiler)', () => {
     expect(existsSync(helper), `${helper} missing: see the build's "native allocator helper" line`).toBe(true);
   });

@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { PACKAGE_ROOT, SHIPPED_FILES, packageFile, packageVersion } from '../../dist/src/model/package-files.js';
+import { IS_GLIBC } from '../fixtures.js';
 
 const ROOT = path.join(import.meta.dirname, '..', '..');
 const run = promisify(execFile);
@@ -16,9 +17,8 @@ describe('package files', () => {
   it('finds the package root from dist/src, and every shipped file is there after the build', () => {
     expect(PACKAGE_ROOT).toBe(ROOT);
     // The allocator helper is built on Linux with glibc only (scripts/build-native.mjs).
-    const glibc = Boolean((process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime);
     for (const name of Object.keys(SHIPPED_FILES) as Array<keyof typeof SHIPPED_FILES>) {
-      if (name === 'mallocTuning' && !glibc) continue;
+      if (name === 'mallocTuning' && !IS_GLIBC) continue;
       expect(existsSync(packageFile(name)), name).toBe(true);
     }
     expect(packageVersion()).toBe((JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version);
