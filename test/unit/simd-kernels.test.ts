@@ -68,6 +68,35 @@ describe('WebAssembly SIMD kernels', () => {
     });
   }
 
+  it('matches the JavaScript Gaussian at the extremes of its 16-bit lanes: saturated, empty and 0/255-striped images, the narrowest and widest sigmas, every radius parity', () => {
+    const W = 53, H = 37;
+    const images: Array<[string, (i: number) => number]> = [
+      ['all 255', () => 255],
+      ['all 0', () => 0],
+      ['0/255 columns', (i) => ((i >> 2) % 2) * 255],
+      ['0/255 checkerboard', (i) => (((i >> 2) % W) + Math.floor((i >> 2) / W)) % 2 * 255],
+    ];
+    let compared = 0;
+    for (const [name, value] of images) {
+      const img = new Uint8Array(W * H * 4).map((_, i) => value(i));
+      for (const sigma of [0.3, 0.6, 1.1, 1.5, 30, 100]) {
+        for (const precision of ['exact', 'approximate'] as const) {
+          const taps = gaussianTaps(sigma, precision);
+          for (const c of [4, 3] as const) {
+            const { src, dst } = region(c === 4 ? img : narrowToRgb(img), W, H, 5, 3, W - 9, H - 4, taps.radius, c);
+            const js = { ...dst, data: new Uint8Array(dst.data.length) };
+            jsGaussianBlur(src, js, taps);
+            simdGaussianBlur(src, dst, taps);
+            expect(Buffer.from(dst.data).equals(Buffer.from(js.data)), `${name}, ${c} channels, sigma ${sigma} ${precision}`).toBe(true);
+            if (name === 'all 255') expect(dst.data.every((v) => v === 255), `${name} stays 255, sigma ${sigma} ${precision}`).toBe(true);
+            compared++;
+          }
+        }
+      }
+    }
+    expect(compared).toBe(96);
+  });
+
   for (const [W, H] of [[97, 61], [5, 33], [700, 17]] as const) {
     it(`median matches the JavaScript (Huang) kernel byte for byte on random regions of a ${W}×${H} image, radius 1 to 7, RGBA and RGB`, () => {
       const rand = rng(W * 13 + H);
