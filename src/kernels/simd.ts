@@ -10,8 +10,11 @@ import { packageFile } from '../model/package-files.js';
 /** The module's exports (see simd/gaussian.ts, simd/median.ts, simd/morphology.ts, simd/sobel.ts and simd/unsharp.ts for what each computes). */
 export interface SimdKernels {
   readonly memory: WasmMemory;
-  horizontal(pad: number, out: number, n: number, taps: number, r: number, c: number): void;
-  vertical(rows: number, out: number, n: number, taps: number, r: number): void;
+  gaussianBand(
+    src: number, first: number, last: number, srcRowBytes: number, insideAt: number, left: number, inside: number,
+    out: number, gy0: number, gy1: number, H: number, n: number, c: number, taps: number, r: number,
+    pad: number, ring: number, slotBytes: number, rows: number,
+  ): void;
   medianRow(rows: number, out: number, count: number, n: number, rank: number, c: number): void;
   rowMax(pad: number, out: number, count: number, n: number): void;
   rowMin(pad: number, out: number, count: number, n: number): void;

@@ -1,6 +1,6 @@
 import { defineOp } from '../model/op.js';
-import { GAUSSIAN_PRECISIONS, gaussianBlur, gaussianRadius, gaussianTaps } from '../kernels/gaussian/index.js';
-import { detailTable, unsharp } from '../kernels/unsharp/index.js';
+import { GAUSSIAN_PRECISIONS, gaussianRadius, gaussianTaps } from '../kernels/gaussian/index.js';
+import { detailTable, unsharpMask } from '../kernels/unsharp/index.js';
 
 /**
  * Unsharp mask: out = v + amount · (v − gaussian(v, sigma)), applied where
@@ -19,9 +19,6 @@ export const sharpen = defineOp({
   alpha: 'preserve',
   rgb: true,
   radius: ({ sigma, precision }) => gaussianRadius(sigma, precision),
-  kernel(src, dst, { sigma, amount, threshold, precision }) {
-    gaussianBlur(src, dst, gaussianTaps(sigma, precision));
-    // Alpha goes through too; the executor replaces it (alpha: 'preserve').
-    unsharp(src, dst, detailTable(amount, threshold));
-  },
+  // Alpha goes through too; the executor replaces it (alpha: 'preserve').
+  kernel: (src, dst, { sigma, amount, threshold, precision }) => unsharpMask(src, dst, gaussianTaps(sigma, precision), detailTable(amount, threshold)),
 });

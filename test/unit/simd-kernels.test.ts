@@ -16,7 +16,7 @@ import { jsSobel } from '../../dist/src/kernels/sobel/js.js';
 import type { TileView } from '../../dist/src/model/op.js';
 import { rng } from '../fixtures.js';
 import { detailTable, jsUnsharp } from '../../dist/src/kernels/unsharp/js.js';
-import { simdUnsharp } from '../../dist/src/kernels/unsharp/simd.js';
+import { simdUnsharpMask } from '../../dist/src/kernels/unsharp/simd.js';
 import { narrowToRgb, widenRgb } from '../../dist/src/model/raster.js';
 
 /** `dst` region and its `src` view (grown by r, clipped to the image) cut from a random image. */
@@ -67,6 +67,31 @@ describe('WebAssembly SIMD kernels', () => {
       expect(compared).toBe(144);
     });
   }
+
+  it('gives the same bytes in bands as in one piece: bands of one row, of a few rows, and with a last band shorter than the rest', () => {
+    const rand = rng(5);
+    const W = 67, H = 45;
+    const img = new Uint8Array(W * H * 4);
+    for (let i = 0; i < img.length; i++) img[i] = (rand() * 256) | 0;
+    let compared = 0;
+    for (const sigma of [0.5, 2, 4]) {
+      const taps = gaussianTaps(sigma, 'exact');
+      for (const c of [4, 3] as const) {
+        for (const [dx, dy, dw, dh] of [[0, 0, W, H], [9, 4, 30, 33], [40, 30, 27, 15]]) {
+          const { src, dst } = region(c === 4 ? img : narrowToRgb(img), W, H, dx, dy, dw, dh, taps.radius, c);
+          const js = { ...dst, data: new Uint8Array(dst.data.length) };
+          jsGaussianBlur(src, js, taps);
+          for (const rowsPerBand of [1, 4, 7]) {
+            dst.data.fill(0);
+            simdGaussianBlur(src, dst, taps, { bandBytes: (rowsPerBand + 2 * taps.radius) * (src.width + dw) * c });
+            expect(Buffer.from(dst.data).equals(Buffer.from(js.data)), `sigma ${sigma}, ${c} channels, region ${dx},${dy} ${dw}×${dh}, ${rowsPerBand} rows per band`).toBe(true);
+            compared++;
+          }
+        }
+      }
+    }
+    expect(compared).toBe(54);
+  });
 
   it('matches the JavaScript Gaussian at the extremes of its 16-bit lanes: saturated, empty and 0/255-striped images, the narrowest and widest sigmas, every radius parity', () => {
     const W = 53, H = 37;
@@ -197,27 +222,35 @@ describe('WebAssembly SIMD kernels', () => {
   });
 });
 
-describe('unsharp combine (sharpen)', () => {
-  it('WebAssembly (table and linear SIMD paths) gives the JavaScript bytes for any amount and threshold, RGBA and RGB', () => {
+describe('unsharp mask (sharpen)', () => {
+  it('WebAssembly (table and linear SIMD paths, blur and combine fused) gives the JavaScript bytes for any amount, threshold and band size, RGBA and RGB', () => {
     const rand = rng(77);
     const W = 131, H = 23;
     const img = new Uint8Array(W * H * 4);
     for (let i = 0; i < img.length; i++) img[i] = (rand() * 256) | 0;
+    let compared = 0;
     // amount 1, 2 threshold 0 take the linear SIMD path; the others the table path.
     for (const [amount, threshold] of [[1, 0], [2, 0], [10, 0], [0, 0], [0.5, 0], [1, 10], [3.3, 4]]) {
       for (let k = 0; k < 6; k++) {
         const dx = (rand() * W) | 0, dy = (rand() * H) | 0;
         const dw = 1 + ((rand() * (W - dx)) | 0), dh = 1 + ((rand() * (H - dy)) | 0);
         const c = k % 2 === 0 ? 4 : 3;
-        const { src, dst } = region(c === 4 ? img : narrowToRgb(img), W, H, dx, dy, dw, dh, 2, c);
-        for (let i = 0; i < dst.data.length; i++) dst.data[i] = (rand() * 256) | 0; // the "blurred" values
-        const js = { ...dst, data: dst.data.slice() };
+        const taps = gaussianTaps(k < 3 ? 1 : 1.7, 'exact');
+        const { src, dst } = region(c === 4 ? img : narrowToRgb(img), W, H, dx, dy, dw, dh, taps.radius, c);
+        const js = { ...dst, data: new Uint8Array(dst.data.length) };
         const table = detailTable(amount, threshold);
+        jsGaussianBlur(src, js, taps);
         jsUnsharp(src, js, table);
-        simdUnsharp(src, dst, table);
-        expect(Buffer.from(dst.data).equals(Buffer.from(js.data)), `amount ${amount} threshold ${threshold}, ${c} channels`).toBe(true);
+        // Whole view in one band, then bands of about one and three rows.
+        for (const bandBytes of [undefined, 1, (2 * taps.radius + 3) * (src.width + dw) * c]) {
+          dst.data.fill(0);
+          simdUnsharpMask(src, dst, taps, table, bandBytes);
+          expect(Buffer.from(dst.data).equals(Buffer.from(js.data)), `amount ${amount} threshold ${threshold}, ${c} channels, band bytes ${bandBytes}`).toBe(true);
+          compared++;
+        }
       }
     }
+    expect(compared).toBe(126);
   });
 });
 

@@ -134,3 +134,47 @@ export function vertical(rows: usize, out: usize, n: i32, taps: usize, r: i32): 
     v128.store(out + <usize>i, i8x16.narrow_i16x8_u(lo, hi));
   }
 }
+
+/**
+ * The whole blur of one band of output rows, in the module: pads each
+ * source row (edge pixels repeated past the image's left and right edges),
+ * runs `horizontal` into a ring of 2r + 1 rows as the band first needs it,
+ * and `vertical` for each output row.
+ *
+ * - `src` holds the source rows `first` … `last` (global), `srcRowBytes`
+ *   apart; a padded row takes `inside` pixels from `insideAt` bytes into
+ *   each, after `left` copies of its first pixel and before copies of its last.
+ * - Output rows `gy0` … `gy1 − 1` (global) go to `out`, `n` bytes apart; the
+ *   window of output row y is rows y − r … y + r clamped to `[0, H − 1]`.
+ * - Scratch: `pad` (a padded row), `ring` (2r + 1 slots of `slotBytes`) and
+ *   `rows` (2r + 1 pointers, as `vertical` reads them).
+ */
+export function gaussianBand(
+  src: usize, first: i32, last: i32, srcRowBytes: i32, insideAt: i32, left: i32, inside: i32,
+  out: usize, gy0: i32, gy1: i32, H: i32, n: i32, c: i32, taps: usize, r: i32,
+  pad: usize, ring: usize, slotBytes: i32, rows: usize,
+): void {
+  const ringRows = 2 * r + 1;
+  const right = left + inside;
+  const padPixels = n / c + 2 * r;
+  const firstPixel = pad + <usize>(left * c);
+  const lastPixel = pad + <usize>((right - 1) * c);
+  let next = first;
+  for (let gy = gy0; gy < gy1; gy++) {
+    const need = min(last, gy + r);
+    for (; next <= need; next++) {
+      memory.copy(firstPixel, src + <usize>((next - first) * srcRowBytes + insideAt), <usize>(inside * c));
+      for (let i = 0; i < left; i++) memory.copy(pad + <usize>(i * c), firstPixel, <usize>c);
+      for (let i = right; i < padPixels; i++) memory.copy(pad + <usize>(i * c), lastPixel, <usize>c);
+      horizontal(pad, ring + <usize>(((next - first) % ringRows) * slotBytes), n, taps, r, c);
+    }
+    store<usize>(rows, ring + <usize>(((gy - first) % ringRows) * slotBytes));
+    for (let t = 1; t <= r; t++) {
+      const up = max(0, gy - t);
+      const down = min(H - 1, gy + t);
+      store<usize>(rows + <usize>((2 * t - 1) * sizeof<usize>()), ring + <usize>(((up - first) % ringRows) * slotBytes));
+      store<usize>(rows + <usize>(2 * t * sizeof<usize>()), ring + <usize>(((down - first) % ringRows) * slotBytes));
+    }
+    vertical(rows, out + <usize>((gy - gy0) * n), n, taps, r);
+  }
+}

@@ -3,7 +3,7 @@
  * `npm run build:wasm` to dist/src/kernels/simd/kernels.wasm). Each worker
  * thread instantiates it once; ../simd.ts lays out its memory.
  */
-export { horizontal, vertical } from './gaussian';
+export { gaussianBand } from './gaussian';
 export { medianRow } from './median';
 export { rowMax, rowMin, columnMax, columnMin } from './morphology';
 export { sobelRow } from './sobel';

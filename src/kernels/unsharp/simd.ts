@@ -1,10 +1,13 @@
 /**
- * The unsharp-mask combine step on WebAssembly (simd/unsharp.ts): the same
- * table lookup as js.ts, row by row through the module's memory.
+ * The whole unsharp mask on WebAssembly: the Gaussian (../gaussian/simd.ts)
+ * and the combine step (simd/unsharp.ts) on each band while it is still in
+ * the module's memory, so the blurred values are never copied out and back.
+ * The same table lookup as js.ts, so every output byte is the same.
  */
 import type { TileView } from '../../model/op.js';
 import { channelsOf } from '../../model/view.js';
-import { arena, simdKernels } from '../simd.js';
+import { simdGaussianBlur, type GaussianBand } from '../gaussian/simd.js';
+import type { GaussianTaps } from '../gaussian/js.js';
 
 /** The whole k ≥ 0 with `detail[diff + 255] = k · diff` for every diff, if the table is that linear. */
 function linearFactor(detail: Int16Array): number | undefined {
@@ -14,24 +17,24 @@ function linearFactor(detail: Int16Array): number | undefined {
   return k;
 }
 
-/** As `jsUnsharp`, with the row loop compiled to WebAssembly (SIMD when the table is linear: sharpen's defaults). */
-export function simdUnsharp(src: TileView, dst: TileView, detail: Int16Array): void {
-  const m = simdKernels();
+/**
+ * Writes `src` plus its looked-up detail over the Gaussian (`taps`) into
+ * every pixel of `dst`, as `jsUnsharp` after `jsGaussianBlur` does (SIMD when
+ * the table is linear: sharpen's defaults). `bandBytes`: see `simdGaussianBlur`.
+ */
+export function simdUnsharpMask(src: TileView, dst: TileView, taps: GaussianTaps, detail: Int16Array, bandBytes?: number): void {
   const c = channelsOf(src);
   const n = dst.width * c;
-  const [detailAt, srcAt, blurAt] = arena(m, [detail.byteLength, n, n]);
-  const mem = m.memory.buffer;
-  new Int16Array(mem, detailAt, detail.length).set(detail);
-  const srcRow = new Uint8Array(mem, srcAt, n);
-  const blurRow = new Uint8Array(mem, blurAt, n);
-  const d = dst.data;
   const k = linearFactor(detail);
-  for (let y = 0; y < dst.height; y++) {
-    const si = ((dst.y + y - src.y) * src.width + (dst.x - src.x)) * c;
-    srcRow.set(src.data.subarray(si, si + n));
-    blurRow.set(d.subarray(y * n, (y + 1) * n));
-    if (k === undefined) m.unsharpRow(srcAt, blurAt, blurAt, n, detailAt);
-    else m.unsharpRowLinear(srcAt, blurAt, blurAt, n, k);
-    d.set(blurRow, y * n);
-  }
+  const coreAt = (dst.x - src.x) * c; // the output's first column within a source row
+  const combine = ({ module: m, srcAt, first, srcRowBytes, outAt, y0, y1, scratchAt }: GaussianBand): void => {
+    if (k === undefined && y0 === 0) new Int16Array(m.memory.buffer, scratchAt, detail.length).set(detail);
+    for (let y = y0; y < y1; y++) {
+      const s = srcAt + (dst.y + y - first) * srcRowBytes + coreAt;
+      const b = outAt + (y - y0) * n;
+      if (k === undefined) m.unsharpRow(s, b, b, n, scratchAt);
+      else m.unsharpRowLinear(s, b, b, n, k);
+    }
+  };
+  simdGaussianBlur(src, dst, taps, { finish: combine, scratchBytes: detail.byteLength, bandBytes });
 }
