@@ -4,6 +4,7 @@ import pixelmatch from 'pixelmatch';
 import { existsSync, mkdtempSync, readdirSync, type Dirent } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { TileView } from '../dist/src/model/op.js';
 
 /** Whether this Node runs on glibc (where tilepipe builds and loads its allocator helper). */
 export const IS_GLIBC = Boolean((process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime);
@@ -79,3 +80,14 @@ export function tree(dir: string): string[] {
 
 /** Temp files of atomic writes left below `dir`. */
 export const temps = (dir: string): string[] => tree(dir).filter((f) => f.includes('tilepipe-tmp'));
+
+/** A `dst` region of an image and its `src` view (grown by r, clipped to the image), as a tile stage cuts them, for kernel tests. */
+export function tileRegion(img: Uint8Array, W: number, H: number, dx: number, dy: number, dw: number, dh: number, r: number, c: 3 | 4 = 4): { src: TileView; dst: TileView } {
+  const sx = Math.max(0, dx - r), sy = Math.max(0, dy - r);
+  const ex = Math.min(W, dx + dw + r), ey = Math.min(H, dy + dh + r);
+  const data = new Uint8Array((ex - sx) * (ey - sy) * c);
+  for (let y = sy; y < ey; y++) data.set(img.subarray((y * W + sx) * c, (y * W + ex) * c), (y - sy) * (ex - sx) * c);
+  const src = { data, channels: c, x: sx, y: sy, width: ex - sx, height: ey - sy, imageWidth: W, imageHeight: H };
+  const dst = { data: new Uint8Array(dw * dh * c), channels: c, x: dx, y: dy, width: dw, height: dh, imageWidth: W, imageHeight: H };
+  return { src, dst };
+}

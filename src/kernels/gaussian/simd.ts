@@ -1,7 +1,7 @@
 /**
  * The Gaussian blur on WebAssembly SIMD: the same two passes and integer
  * arithmetic as `gaussianBlur`'s JavaScript row kernels (every output byte is
- * the same; test/unit/simd-kernels.test.ts compares them), with the row
+ * the same; test/unit/simd-gaussian.test.ts compares them), with the row
  * kernels and the row loop in ../simd/gaussian.ts compiled to WebAssembly.
  *
  * The view's rows are copied into the module's memory in bands (one copy
