@@ -92,7 +92,8 @@ describe('npm pack', () => {
       for (const b of ['vite', 'rollup', 'webpack', 'rspack', 'esbuild']) plugins[b] = typeof (await import('tilepipe/' + b)).default({ workers: 1 });
       console.log(JSON.stringify({ width: info.width, height: info.height, pixel: [...data.subarray(0, 3)], plugins }));
     `);
-    const { stdout } = await run(process.execPath, ['check.mjs'], { cwd: project, env: cleanEnv(), timeout: 60_000 });
+    // Preloading the allocator tuning through the package's ./malloc entry, as docs/library.md suggests.
+    const { stdout } = await run(process.execPath, ['--import', 'tilepipe/malloc', 'check.mjs'], { cwd: project, env: cleanEnv(), timeout: 60_000 });
     expect(JSON.parse(stdout.trim().split('\n').pop()!)).toEqual({
       width: 8, height: 6, pixel: [245, 55, 225], plugins: { vite: 'object', rollup: 'object', webpack: 'object', rspack: 'object', esbuild: 'object' },
     });

@@ -26,12 +26,13 @@ interface ChildView {
  * A fresh Node process: tunes (or not), allocates one 4 MB block (glibc's
  * default maps blocks over 128 KB, at first, on their own), counts glibc's
  * arenas, starts six worker threads that each allocate, and counts them again.
+ * `tune: false`: the script itself does not tune before measuring (`nodeArgs` may preload the tuning).
  */
-function child(env: Record<string, string>): ChildView {
+function child(env: Record<string, string>, { tune = true, nodeArgs = [] as string[] } = {}): ChildView {
   const script = `
     import { createRequire } from 'node:module';
     import { Worker } from 'node:worker_threads';
-    const { tuneMalloc } = await import(${JSON.stringify(tuning)});
+    const { tuneMalloc } = ${tune} ? await import(${JSON.stringify(tuning)}) : { tuneMalloc: () => ({ tuned: false, reason: 'not asked' }) };
     const tuning = tuneMalloc();
     const { stats } = createRequire(import.meta.url)(${JSON.stringify(helper)});
     const mapped = stats().mmapped;
@@ -47,7 +48,7 @@ function child(env: Record<string, string>): ChildView {
     const after = stats().arenas;
     console.log(JSON.stringify({ tuning, before, after, ownMapping, kept: block.length }));`;
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MALLOC_') && k !== 'GLIBC_TUNABLES'));
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...clean, ...env }, encoding: 'utf8' });
+  const out = execFileSync(process.execPath, [...nodeArgs, '--input-type=module', '-e', script], { cwd: root, env: { ...clean, ...env }, encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').pop()!) as ChildView;
 }
 
@@ -68,6 +69,16 @@ describe.runIf(process.platform === 'linux' && IS_GLIBC)('glibc allocator tuning
     expect(untouched.tuning).toEqual({ tuned: false, reason: 'set by the environment' });
     expect(untouched.after - untouched.before).toBeGreaterThanOrEqual(4);
     expect(untouched.ownMapping).toBe(true);
+  });
+
+  it("node --import tilepipe/malloc tunes before the program's own modules load", () => {
+    const preloaded = child({}, { tune: false, nodeArgs: ['--import', 'tilepipe/malloc'] });
+    expect(preloaded.after - preloaded.before).toBeLessThanOrEqual(1);
+    expect(preloaded.ownMapping).toBe(false);
+    // The same script without the preload: glibc's defaults.
+    const plain = child({}, { tune: false });
+    expect(plain.after - plain.before).toBeGreaterThanOrEqual(4);
+    expect(plain.ownMapping).toBe(true);
   });
 
   it('keeps what the user set in the environment, and only malloc settings count', () => {
