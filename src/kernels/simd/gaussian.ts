@@ -51,7 +51,10 @@ export function horizontal(pad: usize, out: usize, n: i32, taps: usize, r: i32, 
   const bias = i16x8.splat(BIAS);
   for (let i = 0; i < n; i += 16) {
     const p = pad + <usize>i;
-    // Terms two at a time: (centre, distance 1), (2, 3), …; an odd one out pairs with a zero weight.
+    // Terms two at a time: (centre, distance 1), (2, 3), …. Each iteration adds the pending
+    // term `a` (weight `wa`) with distance t, then loads distance t + 1 as the next pending
+    // term; one left pending at the end (r even) is added alone, its partner weighted 0.
+    // (Choosing the partner inside the loop, weight 0 past r, ran 20-60 % slower per tile.)
     const mid = v128.load(p + <usize>(r * c));
     let alo = i16x8.extend_low_i8x16_u(mid);
     let ahi = i16x8.extend_high_i8x16_u(mid);
