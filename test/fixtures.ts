@@ -21,6 +21,13 @@ export function rng(seed: number): () => number {
   };
 }
 
+/** `length` uniformly random bytes drawn from `rand` (a seeded `rng`), for kernel tests. */
+export function noise(length: number, rand: () => number): Uint8Array {
+  const bytes = new Uint8Array(length);
+  for (let i = 0; i < length; i++) bytes[i] = (rand() * 256) | 0;
+  return bytes;
+}
+
 /**
  * Raw RGBA of a photographic-like image: gradients, a hard-edged square,
  * noise and (with alpha) a soft transparent region.

@@ -9,14 +9,13 @@ import { simdGaussianBlur } from '../../dist/src/kernels/gaussian/simd.js';
 import { detailTable, jsUnsharp } from '../../dist/src/kernels/unsharp/js.js';
 import { simdUnsharpMask } from '../../dist/src/kernels/unsharp/simd.js';
 import { narrowToRgb } from '../../dist/src/model/raster.js';
-import { rng, tileRegion as region } from '../fixtures.js';
+import { noise, rng, tileRegion as region } from '../fixtures.js';
 
 describe('Gaussian on WebAssembly SIMD', () => {
   for (const [W, H] of [[97, 61], [3, 40], [1030, 9]] as const) {
     it(`matches the JavaScript kernel byte for byte on random regions of a ${W}×${H} image, RGBA and RGB; RGB gives the RGBA result's colour bytes`, () => {
       const rand = rng(W * 7 + H);
-      const img = new Uint8Array(W * H * 4);
-      for (let i = 0; i < img.length; i++) img[i] = (rand() * 256) | 0;
+      const img = noise(W * H * 4, rand);
       const img3 = narrowToRgb(img);
       let compared = 0;
       for (const sigma of [0.3, 0.5, 1, 2, 3.3, 8]) {
@@ -47,8 +46,7 @@ describe('Gaussian on WebAssembly SIMD', () => {
   it('gives the same bytes in bands as in one piece: bands of one row, of a few rows, and with a last band shorter than the rest', () => {
     const rand = rng(5);
     const W = 67, H = 45;
-    const img = new Uint8Array(W * H * 4);
-    for (let i = 0; i < img.length; i++) img[i] = (rand() * 256) | 0;
+    const img = noise(W * H * 4, rand);
     let compared = 0;
     for (const sigma of [0.5, 2, 4]) {
       const taps = gaussianTaps(sigma, 'exact');
@@ -122,8 +120,7 @@ describe('unsharp mask (sharpen)', () => {
   it('WebAssembly (table and linear SIMD paths, blur and combine fused) gives the JavaScript bytes for any amount, threshold and band size, RGBA and RGB', () => {
     const rand = rng(77);
     const W = 131, H = 23;
-    const img = new Uint8Array(W * H * 4);
-    for (let i = 0; i < img.length; i++) img[i] = (rand() * 256) | 0;
+    const img = noise(W * H * 4, rand);
     let compared = 0;
     // amount 1, 2 threshold 0 take the linear SIMD path; the others the table path.
     for (const [amount, threshold] of [[1, 0], [2, 0], [10, 0], [0, 0], [0.5, 0], [1, 10], [3.3, 4]]) {

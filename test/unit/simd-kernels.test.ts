@@ -12,7 +12,7 @@ import { jsMorphology } from '../../dist/src/kernels/morphology/js.js';
 import { simdMorphology } from '../../dist/src/kernels/morphology/simd.js';
 import { simdSobel } from '../../dist/src/kernels/sobel/simd.js';
 import { jsSobel } from '../../dist/src/kernels/sobel/js.js';
-import { rng, tileRegion as region } from '../fixtures.js';
+import { noise, rng, tileRegion as region } from '../fixtures.js';
 import { narrowToRgb, widenRgb } from '../../dist/src/model/raster.js';
 
 describe('WebAssembly SIMD kernels', () => {
@@ -48,8 +48,7 @@ describe('WebAssembly SIMD kernels', () => {
   for (const [W, H] of [[97, 61], [2, 50], [530, 23]] as const) {
     it(`dilate/erode match the JavaScript (van Herk) kernel byte for byte on random regions of a ${W}×${H} image`, () => {
       const rand = rng(W * 17 + H);
-      const img = new Uint8Array(W * H * 4);
-      for (let i = 0; i < img.length; i++) img[i] = (rand() * 256) | 0;
+      const img = noise(W * H * 4, rand);
       for (const r of [1, 2, 3, 7, 12, 50]) {
         for (const min of [false, true]) {
           for (let k = 0; k < 4; k++) {

@@ -16,7 +16,7 @@ import { arena, roundUp16, simdKernels, type SimdKernels } from '../simd.js';
 import { channelsOf } from '../../model/view.js';
 
 /** Source and output bytes of one band, at most (a band is at least one output row). */
-export const BAND_BYTES = 16 << 20;
+const BAND_BYTES = 16 << 20;
 
 /** One band of output in the module's memory, just blurred, before it is copied out. */
 export interface GaussianBand {
