@@ -1,5 +1,5 @@
 import { defineOp } from '../model/op.js';
-import { convolveSquare } from '../kernels/convolve.js';
+import { convolveSquare } from '../kernels/convolve/index.js';
 
 /** Odd square matrix sizes accepted: 3×3 up to 15×15. */
 const LENGTHS = [9, 25, 49, 81, 121, 169, 225];
@@ -25,6 +25,7 @@ export const convolve = defineOp({
     divisor: { type: 'number', min: -1e6, max: 1e6, default: 0, description: 'divides the weighted sum; 0 = sum of the matrix (1 if that is 0)' },
     offset: { type: 'number', min: -255, max: 255, default: 0, description: 'added after dividing' },
   },
+  rgb: true,
   radius: ({ matrix }) => (Math.round(Math.sqrt(matrix.length)) - 1) / 2,
   kernel: (src, dst, { matrix, divisor, offset }) => {
     const sum = matrix.reduce((a, b) => a + b, 0);

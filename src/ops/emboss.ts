@@ -1,5 +1,5 @@
 import { defineOp } from '../model/op.js';
-import { convolveSquare } from '../kernels/convolve.js';
+import { convolveSquare } from '../kernels/convolve/index.js';
 
 /**
  * Emboss: adds `strength` (s) times the top-left→bottom-right directional
@@ -17,6 +17,7 @@ export const emboss = defineOp({
     strength: { type: 'number', min: 0, max: 10, default: 1, description: 'weight of the relief (0 = unchanged)' },
   },
   alpha: 'preserve',
+  rgb: true,
   radius: () => 1,
   kernel: (src, dst, { strength: k }) => {
     convolveSquare(src, dst, [-2 * k, -k, 0, -k, 1, k, 0, k, 2 * k], 1, 0);

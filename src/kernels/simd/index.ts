@@ -3,6 +3,7 @@
  * `npm run build:wasm` to dist/src/kernels/simd/kernels.wasm). Each worker
  * thread instantiates it once; ../simd.ts lays out its memory.
  */
+export { convolveRowInt, convolveRowFloat, widenRow } from './convolve';
 export { gaussianBand } from './gaussian';
 export { medianRow } from './median';
 export { rowMax, rowMin, columnMax, columnMin } from './morphology';
