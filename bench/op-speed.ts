@@ -1,7 +1,8 @@
 /**
  * Single-core throughput of every operation (MP/s on a 12 MP RGBA image), and
  * libvips's single-thread time for the same operation where sharp has one,
- * side by side in one run. Run: `npm run build && node dist/bench/op-speed.js [--mp 12] [--runs 5] [--only blur,median]`.
+ * side by side in one run. Run: `npm run build && node dist/bench/op-speed.js [--mp 12] [--runs 5] [--only blur,median]`;
+ * `--spec box-blur:radius=50` times one op with those parameters instead of the bench's.
  *
  * Tile ops run through the same executor the workers use, on one whole-image
  * tile on this thread; global ops are timed as their two passes (summary, then
@@ -19,7 +20,9 @@ const arg = (name: string): string | undefined => {
 };
 const mp = Number(arg('mp') ?? 12);
 const runs = Number(arg('runs') ?? 5);
-const only = arg('only')?.split(',');
+/** One op's parameters instead of the bench's (`--spec name:key=value,…`); the run is then that op only. */
+const spec = arg('spec');
+const only = arg('only')?.split(',') ?? (spec ? [spec.split(':')[0]] : undefined);
 const width = Math.round(Math.sqrt((mp * 1e6 * 4) / 3));
 const height = Math.round((width * 3) / 4);
 const pixels = width * height;
@@ -42,6 +45,7 @@ const SPECS: Record<string, string> = {
   brightness: 'brightness:factor=1.2',
   hue: 'hue:degrees=90',
   linear: 'linear:a=1.2,b=-10',
+  ...(spec ? { [spec.split(':')[0]]: spec } : {}),
 };
 
 /** The nearest libvips operation, where sharp has one. */

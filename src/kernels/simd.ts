@@ -7,7 +7,7 @@
 import { instantiateWasm, type WasmMemory } from '../model/wasm-module.js';
 import { packageFile } from '../model/package-files.js';
 
-/** The module's exports (see simd/convolve.ts, simd/gaussian.ts, simd/median.ts, simd/morphology.ts, simd/sobel.ts and simd/unsharp.ts for what each computes). */
+/** The module's exports (see simd/box-blur.ts, simd/convolve.ts, simd/gaussian.ts, simd/median.ts, simd/morphology.ts, simd/sobel.ts and simd/unsharp.ts for what each computes). */
 export interface SimdKernels {
   readonly memory: WasmMemory;
   gaussianBand(
@@ -15,6 +15,9 @@ export interface SimdKernels {
     out: number, gy0: number, gy1: number, H: number, n: number, c: number, taps: number, r: number,
     pad: number, ring: number, slotBytes: number, rows: number,
   ): void;
+  boxColumnInit(rows: number, n: number, col: number, count: number): void;
+  boxColumnSlide(add: number, sub: number, col: number, count: number): void;
+  boxRow(col: number, prefix: number, out: number, width: number, c: number, n: number, area: number): void;
   convolveRowInt(taps: number, tapCount: number, out: number, count: number, finish: number, divisor: number, offset: number): void;
   convolveRowFloat(taps: number, tapCount: number, out: number, count: number, finish: number, divisor: number, offset: number): void;
   widenRow(src: number, dst: number, count: number): void;

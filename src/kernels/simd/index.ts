@@ -3,6 +3,7 @@
  * `npm run build:wasm` to dist/src/kernels/simd/kernels.wasm). Each worker
  * thread instantiates it once; ../simd.ts lays out its memory.
  */
+export { boxColumnInit, boxColumnSlide, boxRow } from './box-blur';
 export { convolveRowInt, convolveRowFloat, widenRow } from './convolve';
 export { gaussianBand } from './gaussian';
 export { medianRow } from './median';
