@@ -6,6 +6,7 @@
  * by hand.
  */
 import type { TileView } from './op.js';
+import { narrowToRgb, widenRgb } from './raster.js';
 
 /** Bytes per pixel of a view: 4 (RGBA) unless it says 3 (RGB). */
 export function channelsOf(view: TileView): 3 | 4 {
@@ -123,4 +124,15 @@ export function streamRows(
     }
     emit(y, window);
   }
+}
+
+/** Runs a kernel that takes RGBA views only on any views: RGB ones are widened to RGBA (alpha 255) and the result narrowed back. */
+export function withRgba(src: TileView, dst: TileView, kernel: (src: TileView, dst: TileView) => void): void {
+  if (channelsOf(src) === 4) {
+    kernel(src, dst);
+    return;
+  }
+  const wide = { ...dst, channels: 4 as const, data: new Uint8Array(dst.width * dst.height * 4) };
+  kernel({ ...src, channels: 4, data: widenRgb(src.data) }, wide);
+  narrowToRgb(wide.data, dst.data);
 }

@@ -17,6 +17,7 @@ export const dilate = defineOp({
   params: {
     radius: { type: 'number', integer: true, min: 1, max: 50, default: 1, description: 'half-width of the square in pixels' },
   },
+  rgb: true,
   radius: ({ radius }) => radius,
   kernel: (src, dst, { radius }) => morphology(src, dst, radius, false),
 });

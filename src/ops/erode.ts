@@ -14,6 +14,7 @@ export const erode = defineOp({
   params: {
     radius: { type: 'number', integer: true, min: 1, max: 50, default: 1, description: 'half-width of the square in pixels' },
   },
+  rgb: true,
   radius: ({ radius }) => radius,
   kernel: (src, dst, { radius }) => morphology(src, dst, radius, true),
 });

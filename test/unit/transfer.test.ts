@@ -76,7 +76,7 @@ describe('transfer, not clone', () => {
   it('every op that declares rgb: true gives, on an RGB raster, the colour bytes it gives on the same raster as RGBA (cut into tiles either way)', async () => {
     const registry = new OpRegistry();
     const rgbOps = registry.list().filter((d) => (d.kind === 'neighbourhood' || d.kind === 'global') && d.rgb === true).map((d) => d.name);
-    expect(rgbOps.sort()).toEqual(['blur', 'box-blur', 'convolve', 'emboss', 'equalize', 'median', 'normalize', 'sharpen', 'sobel']);
+    expect(rgbOps.sort()).toEqual(['blur', 'box-blur', 'convolve', 'dilate', 'emboss', 'equalize', 'erode', 'median', 'normalize', 'sharpen', 'sobel']);
     // Ops with a required parameter, given one; convolve also with fractional weights (its f64 path).
     const spec: Record<string, string> = { convolve: 'convolve:matrix=1 2 1 2 4 2 1 2 1' };
     const coordinator = new Coordinator(pool, { tileSize: 24, plugins: [] });

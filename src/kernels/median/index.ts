@@ -5,18 +5,12 @@
  */
 import type { TileView } from '../../model/op.js';
 import { simdAvailable } from '../simd.js';
-import { narrowToRgb, widenRgb } from '../../model/raster.js';
+import { withRgba } from '../../model/view.js';
 import { huangMedian } from './js.js';
 import { simdMedian, SIMD_MEDIAN_MAX_RADIUS } from './simd.js';
 
 /** Writes the per-channel median over the (2r+1)² square into every `dst` pixel (RGBA or RGB views). */
 export function median(src: TileView, dst: TileView, r: number): void {
   if (simdAvailable() && r <= SIMD_MEDIAN_MAX_RADIUS) simdMedian(src, dst, r);
-  else if (src.channels !== 3) huangMedian(src, dst, r);
-  else {
-    // Huang's histograms work on packed RGBA words: widen, filter, narrow.
-    const wide = { ...dst, channels: 4 as const, data: new Uint8Array(dst.width * dst.height * 4) };
-    huangMedian({ ...src, channels: 4, data: widenRgb(src.data) }, wide, r);
-    narrowToRgb(wide.data, dst.data);
-  }
+  else withRgba(src, dst, (s, d) => huangMedian(s, d, r)); // Huang's histograms work on packed RGBA words
 }
