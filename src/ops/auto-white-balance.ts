@@ -1,5 +1,6 @@
 import { defineOp } from '../model/op.js';
-import { LUT_SIZE, applyLut } from '../kernels/lut.js';
+import { LUT_SIZE, applyLut, applyLutRgb } from '../kernels/lut.js';
+import { channelsOf } from '../model/view.js';
 
 /**
  * Grey-world white balance. Map: per-tile integer sums `S_R, S_G, S_B` of
@@ -14,10 +15,12 @@ export const autoWhiteBalance = defineOp({
   kind: 'global',
   description: 'Grey-world white balance: scale R, G, B so their means equal the mean of the three',
   params: {},
+  rgb: true,
   partial(view) {
     let r = 0, g = 0, b = 0;
     const d = view.data;
-    for (let i = 0, n = d.length; i < n; i += 4) {
+    const c = channelsOf(view);
+    for (let i = 0, n = d.length; i < n; i += c) {
       r += d[i];
       g += d[i + 1];
       b += d[i + 2];
@@ -40,5 +43,5 @@ export const autoWhiteBalance = defineOp({
     }
     return lut;
   },
-  kernel: (view, _p, lut: Uint8Array) => applyLut(view.data, lut),
+  kernel: (view, _p, lut: Uint8Array) => (channelsOf(view) === 3 ? applyLutRgb : applyLut)(view.data, lut),
 });

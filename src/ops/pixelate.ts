@@ -1,4 +1,5 @@
 import { defineOp, type TileView } from '../model/op.js';
+import { channelsOf } from '../model/view.js';
 
 /**
  * Pixelate: the image is cut into `size`×`size` blocks on a global grid with
@@ -14,14 +15,17 @@ export const pixelate = defineOp({
   params: {
     size: { type: 'number', integer: true, min: 2, max: 256, default: 8, description: 'block edge in pixels' },
   },
+  rgb: true,
   radius: ({ size }) => size - 1,
   kernel: (src, dst, { size }) => blockMeans(src, dst, size),
 });
 
 function blockMeans(src: TileView, dst: TileView, size: number): void {
+  const c = channelsOf(src);
   const s = src.data;
-  const srcRow = src.width * 4;
-  const dst32 = new Uint32Array(dst.data.buffer, dst.data.byteOffset, dst.data.length >> 2);
+  const srcRow = src.width * c;
+  // RGBA: whole pixels as words; RGB: bytes.
+  const dst32 = c === 4 ? new Uint32Array(dst.data.buffer, dst.data.byteOffset, dst.data.length >> 2) : undefined;
   const px = new Uint8Array(4);
   const px32 = new Uint32Array(px.buffer);
   const dx1 = dst.x + dst.width;
@@ -32,9 +36,10 @@ function blockMeans(src: TileView, dst: TileView, size: number): void {
       const bxEnd = Math.min(bx + size, src.imageWidth);
       let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
       for (let y = by; y < byEnd; y++) {
-        const end = (y - src.y) * srcRow + (bxEnd - src.x) * 4;
-        for (let p = (y - src.y) * srcRow + (bx - src.x) * 4; p < end; p += 4) {
-          s0 += s[p]; s1 += s[p + 1]; s2 += s[p + 2]; s3 += s[p + 3];
+        const end = (y - src.y) * srcRow + (bxEnd - src.x) * c;
+        for (let p = (y - src.y) * srcRow + (bx - src.x) * c; p < end; p += c) {
+          s0 += s[p]; s1 += s[p + 1]; s2 += s[p + 2];
+          if (c === 4) s3 += s[p + 3];
         }
       }
       // round(sum / count), half up, exactly: floor((2·sum + count) / (2·count)); all terms < 2^26.
@@ -49,7 +54,8 @@ function blockMeans(src: TileView, dst: TileView, size: number): void {
       const x1 = Math.min(bxEnd, dx1) - dst.x;
       for (let y = Math.max(by, dst.y); y < Math.min(byEnd, dy1); y++) {
         const row = (y - dst.y) * dst.width;
-        dst32.fill(v, row + x0, row + x1);
+        if (dst32) dst32.fill(v, row + x0, row + x1);
+        else for (let x = row + x0; x < row + x1; x++) dst.data.set(px.subarray(0, 3), x * 3);
       }
     }
   }

@@ -76,15 +76,16 @@ describe('transfer, not clone', () => {
   it('every op that declares rgb: true gives, on an RGB raster, the colour bytes it gives on the same raster as RGBA (cut into tiles either way)', async () => {
     const registry = new OpRegistry();
     const rgbOps = registry.list().filter((d) => (d.kind === 'neighbourhood' || d.kind === 'global') && d.rgb === true).map((d) => d.name);
-    expect(rgbOps.sort()).toEqual(['blur', 'box-blur', 'convolve', 'dilate', 'emboss', 'equalize', 'erode', 'median', 'normalize', 'sharpen', 'sobel']);
-    // Ops with a required parameter, given one; convolve also with fractional weights (its f64 path).
-    const spec: Record<string, string> = { convolve: 'convolve:matrix=1 2 1 2 4 2 1 2 1' };
+    expect(rgbOps.sort()).toEqual(['auto-white-balance', 'blur', 'box-blur', 'convolve', 'dilate', 'emboss', 'equalize', 'erode', 'median', 'normalize', 'pixelate', 'sharpen', 'sobel']);
+    // Ops with a required parameter, given one; convolve also with fractional weights (its f64 path);
+    const spec: Record<string, string[]> = { convolve: ['convolve:matrix=1 2 1 2 4 2 1 2 1'] };
     const coordinator = new Coordinator(pool, { tileSize: 24, plugins: [] });
     const w = 61, h = 47;
-    const rgb = Uint8Array.from({ length: w * h * 3 }, (_, i) => ((i * 7919) % 251) >> (i % 5 === 0 ? 0 : 2));
+    // Blue at half the level of red and green, so that the white balance has something to do.
+    const rgb = Uint8Array.from({ length: w * h * 3 }, (_, i) => ((i * 7919) % 251) >> (i % 5 === 0 ? 0 : 2) >> (i % 3 === 2 ? 1 : 0));
     const rgba = new Uint8Array(w * h * 4);
     for (let p = 0; p < w * h; p++) rgba.set([rgb[p * 3], rgb[p * 3 + 1], rgb[p * 3 + 2], 255], p * 4);
-    for (const chain of [...rgbOps.map((op) => [spec[op] ?? op]), ['convolve:matrix=0.1 -0.2 0.1 0.2 0.9 0.2 0 0 0,offset=3.5', 'emboss:strength=2.5'], ['blur:sigma=2,precision=approximate', 'sobel', 'normalize:lower=2,upper=98', 'sharpen'], ['median:radius=2', 'equalize', 'median:radius=3']]) {
+    for (const chain of [...rgbOps.map((op) => spec[op] ?? [op]), ['convolve:matrix=0.1 -0.2 0.1 0.2 0.9 0.2 0 0 0,offset=3.5', 'emboss:strength=2.5'], ['blur:sigma=2,precision=approximate', 'sobel', 'normalize:lower=2,upper=98', 'sharpen'], ['median:radius=2', 'equalize', 'median:radius=3']]) {
       const stages = planChain(resolveChain(chain, registry));
       const three = await coordinator.run({ data: rgb.slice(), width: w, height: h, channels: 3, hasAlpha: false }, stages);
       const four = await coordinator.run({ data: rgba.slice(), width: w, height: h, channels: 4, hasAlpha: false }, stages);
