@@ -2,7 +2,8 @@
  * Single-core throughput of every operation (MP/s on a 12 MP RGBA image), and
  * libvips's single-thread time for the same operation where sharp has one,
  * side by side in one run. Run: `npm run build && node dist/bench/op-speed.js [--mp 12] [--runs 5] [--only blur,median]`;
- * `--spec box-blur:radius=50` times one op with those parameters instead of the bench's.
+ * `--spec box-blur:radius=50` times one op with those parameters instead of the bench's;
+ * `--rgb` times them on a 3-channel raster (a photo's: no alpha) instead of RGBA.
  *
  * Tile ops run through the same executor the workers use, on one whole-image
  * tile on this thread; global ops are timed as their two passes (summary, then
@@ -13,6 +14,7 @@ import { OpRegistry } from '../src/plan/registry.js';
 import { resolveOp } from '../src/plan/chain.js';
 import { executeTile, type TileTask } from '../src/exec/worker/executor.js';
 import { median, syntheticRaster } from './workload.js';
+import { narrowToRgb } from '../src/model/raster.js';
 
 const arg = (name: string): string | undefined => {
   const i = process.argv.indexOf(`--${name}`);
@@ -30,7 +32,10 @@ const pixels = width * height;
 sharp.concurrency(1);
 sharp.cache(false);
 const registry = new OpRegistry();
-const source = syntheticRaster(width, height, 5);
+/** Bytes per pixel of the timed raster: RGBA, or RGB with `--rgb`. */
+const channels: 3 | 4 = process.argv.includes('--rgb') ? 3 : 4;
+const rgba = syntheticRaster(width, height, 5).data;
+const source = { data: channels === 3 ? narrowToRgb(rgba) : rgba };
 
 /** The op's spec for this bench (defaults, or what makes it comparable with libvips). */
 const SPECS: Record<string, string> = {
@@ -79,10 +84,10 @@ function time(fn: (buffer: ArrayBuffer) => void): number {
 
 function runTile(buffer: ArrayBuffer, steps: TileTask['steps'], reduce?: TileTask['reduce']): ReturnType<typeof executeTile> {
   const rect = { x: 0, y: 0, width, height };
-  return executeTile({ steps, reduce, keepPixels: true, hasAlpha: false, channels: 4, imageWidth: width, imageHeight: height, core: rect, input: rect, buffer, plugins: [] }, registry);
+  return executeTile({ steps, reduce, keepPixels: true, hasAlpha: false, channels, imageWidth: width, imageHeight: height, core: rect, input: rect, buffer, plugins: [] }, registry);
 }
 
-console.log(`# Single-core throughput, ${width}x${height} RGBA (${mp} MP), median of ${runs} runs\n`);
+console.log(`# Single-core throughput, ${width}x${height} ${channels === 3 ? 'RGB' : 'RGBA'} (${mp} MP), median of ${runs} runs\n`);
 console.log('| op | kind | spec | tilepipe ms | tilepipe MP/s | libvips ms (1 thread) | libvips MP/s | tilepipe / libvips time |');
 console.log('|---|---|---|---|---|---|---|---|');
 /** Extra rows: an op with other parameters, keyed as LIBVIPS is. */
@@ -117,7 +122,7 @@ for (const { key, def, spec } of rows) {
   if (vips) {
     for (let r = 0; r <= runs; r++) {
       const t = performance.now();
-      await vips(sharp(source.data, { raw: { width, height, channels: 4 } })).raw().toBuffer();
+      await vips(sharp(source.data, { raw: { width, height, channels } })).raw().toBuffer();
       if (r > 0) theirs.push(performance.now() - t);
     }
   }

@@ -33,9 +33,9 @@ export function mixMatrices(a: number, A: readonly number[], b: number, B: reado
 /** Whether pixels can be read as little-endian 32-bit words (R in the low byte). */
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
-/** A 32-bit view of RGBA bytes, or undefined when the bytes are unaligned or the platform is big-endian. */
-export function pixelWords(data: Uint8Array): Uint32Array | undefined {
-  return LITTLE_ENDIAN && data.byteOffset % 4 === 0 ? new Uint32Array(data.buffer, data.byteOffset, data.length >> 2) : undefined;
+/** A 32-bit view of RGBA bytes, or undefined when the pixels are RGB (`channels` 3), the bytes unaligned or the platform big-endian. */
+export function pixelWords(data: Uint8Array, channels: 3 | 4 = 4): Uint32Array | undefined {
+  return channels === 4 && LITTLE_ENDIAN && data.byteOffset % 4 === 0 ? new Uint32Array(data.buffer, data.byteOffset, data.length >> 2) : undefined;
 }
 
 /**
@@ -74,17 +74,18 @@ function fixedPoint(m: readonly number[], columns: number): { c: Int32Array; inR
 }
 
 /**
- * Rewrites R, G, B of every RGBA pixel in place with the row-major 3×3 matrix
- * `m` (see the module comment for the exact arithmetic). Alpha is untouched.
+ * Rewrites R, G, B of every pixel (`channels` bytes each: RGBA or RGB) in place
+ * with the row-major 3×3 matrix `m` (see the module comment for the exact
+ * arithmetic). Alpha is untouched.
  */
-export function applyMatrix3(data: Uint8Array, m: readonly number[]): void {
+export function applyMatrix3(data: Uint8Array, m: readonly number[], channels: 3 | 4 = 4): void {
   const { c, inRange, table: t, offset } = fixedPoint(m, 3);
   // (sum + 32768) >> 16 read at + offset, folded: (sum + k) >> 16 with k = 32768 + offset·65536 (< 2^31).
   const k = 32768 + offset * 65536;
   const c0 = c[0], c1 = c[1], c2 = c[2];
   const c3 = c[3], c4 = c[4], c5 = c[5];
   const c6 = c[6], c7 = c[7], c8 = c[8];
-  const words = pixelWords(data);
+  const words = pixelWords(data, channels);
   if (words && inRange) {
     for (let i = 0, n = words.length; i < n; i++) {
       const p = words[i];
@@ -104,7 +105,7 @@ export function applyMatrix3(data: Uint8Array, m: readonly number[]): void {
       words[i] = (p & 0xff000000) | (z << 16) | (y << 8) | x;
     }
   } else {
-    for (let i = 0, n = data.length; i < n; i += 4) {
+    for (let i = 0, n = data.length; i < n; i += channels) {
       const r = data[i], g = data[i + 1], b = data[i + 2];
       data[i] = t[(Math.imul(c0, r) + Math.imul(c1, g) + Math.imul(c2, b) + k) >> 16];
       data[i + 1] = t[(Math.imul(c3, r) + Math.imul(c4, g) + Math.imul(c5, b) + k) >> 16];
@@ -116,14 +117,24 @@ export function applyMatrix3(data: Uint8Array, m: readonly number[]): void {
 /**
  * As {@link applyMatrix3} with a row-major 4×4 matrix over R, G, B, A (straight
  * alpha): the fourth row writes alpha, the fourth column lets alpha feed colour.
+ * RGB pixels (`channels` 3) are opaque: alpha 255 feeds colour, and the alpha row is not stored.
  */
-export function applyMatrix4(data: Uint8Array, m: readonly number[]): void {
+export function applyMatrix4(data: Uint8Array, m: readonly number[], channels: 3 | 4 = 4): void {
   const { c, table: t, offset } = fixedPoint(m, 4);
   const k = 32768 + offset * 65536;
   const c0 = c[0], c1 = c[1], c2 = c[2], c3 = c[3];
   const c4 = c[4], c5 = c[5], c6 = c[6], c7 = c[7];
   const c8 = c[8], c9 = c[9], c10 = c[10], c11 = c[11];
   const c12 = c[12], c13 = c[13], c14 = c[14], c15 = c[15];
+  if (channels === 3) {
+    for (let i = 0, n = data.length; i < n; i += 3) {
+      const r = data[i], g = data[i + 1], b = data[i + 2];
+      data[i] = t[(Math.imul(c0, r) + Math.imul(c1, g) + Math.imul(c2, b) + Math.imul(c3, 255) + k) >> 16];
+      data[i + 1] = t[(Math.imul(c4, r) + Math.imul(c5, g) + Math.imul(c6, b) + Math.imul(c7, 255) + k) >> 16];
+      data[i + 2] = t[(Math.imul(c8, r) + Math.imul(c9, g) + Math.imul(c10, b) + Math.imul(c11, 255) + k) >> 16];
+    }
+    return;
+  }
   const words = pixelWords(data);
   if (words && c3 === 0 && c7 === 0 && c11 === 0 && c12 === 0 && c13 === 0 && c14 === 0) {
     // Colour from colour, alpha from alpha (the usual case): 9 products and an alpha table.

@@ -12,9 +12,9 @@ import { ValidationError } from './errors.js';
 /**
  * A rectangle of pixels positioned in the image's global coordinates.
  * `data` holds `width × height × 4` bytes, row-major, straight (or, inside a
- * neighbourhood kernel on an image with alpha, premultiplied) RGBA; only a
- * neighbourhood or global op that declares `rgb: true` may be given 3-byte
- * RGB views (`channels: 3`) of images without alpha.
+ * neighbourhood kernel on an image with alpha, premultiplied) RGBA; only an
+ * op that declares `rgb: true` may be given 3-byte RGB views (`channels: 3`)
+ * of images without alpha.
  */
 export interface TileView {
   /** The bytes of this region, `width * channels` bytes per row. */
@@ -59,6 +59,12 @@ export interface PointOp<S extends ParamSchema = ParamSchema> extends OpCommon<S
   lut?(p: Params<S>): Uint8Array;
   /** Rewrites every pixel of the view in place (used when there is no `lut`). */
   kernel?(view: TileView, p: Params<S>): void;
+  /**
+   * True when `kernel` also works on 3-byte RGB views (`view.channels`) of
+   * images without alpha, which then skip widening to RGBA and back. LUT ops
+   * need no flag: tables never touch alpha.
+   */
+  readonly rgb?: boolean;
   /**
    * The same op as a step of a sharp pipeline, for an op whose `lut` libvips
    * reproduces exactly on 8-bit sRGB (test/ops/native-point.test.ts checks

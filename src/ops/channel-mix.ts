@@ -1,4 +1,5 @@
 import { defineOp } from '../model/op.js';
+import { channelsOf } from '../model/view.js';
 import { IDENTITY3, applyMatrix3, applyMatrix4 } from '../kernels/matrix.js';
 
 /**
@@ -15,8 +16,9 @@ export const channelMix = defineOp({
   params: {
     matrix: { type: 'numbers', lengths: [9, 16], min: -10, max: 10, default: IDENTITY3, description: 'row-major 3x3 (alpha kept) or 4x4 (alpha included) matrix' },
   },
+  rgb: true,
   kernel(view, { matrix }) {
-    if (matrix.length === 16) applyMatrix4(view.data, matrix);
-    else applyMatrix3(view.data, matrix);
+    if (matrix.length === 16) applyMatrix4(view.data, matrix, channelsOf(view));
+    else applyMatrix3(view.data, matrix, channelsOf(view));
   },
 });

@@ -1,4 +1,5 @@
 import { defineOp } from '../model/op.js';
+import { channelsOf } from '../model/view.js';
 import { applyMatrix3 } from '../kernels/matrix.js';
 
 /** Row-major 3×3 rotation of RGB space by `degrees` about the grey axis (1, 1, 1) (Rodrigues' formula). */
@@ -30,7 +31,8 @@ export const hue = defineOp({
   params: {
     degrees: { type: 'number', min: -360, max: 360, default: 0, description: 'rotation angle in degrees (positive: red towards green)' },
   },
+  rgb: true,
   kernel(view, { degrees }) {
-    applyMatrix3(view.data, hueMatrix(degrees));
+    applyMatrix3(view.data, hueMatrix(degrees), channelsOf(view));
   },
 });

@@ -1,4 +1,5 @@
 import { defineOp } from '../model/op.js';
+import { channelsOf } from '../model/view.js';
 
 /**
  * Opacity: alpha becomes `round(alpha · factor)`; R, G, B are kept. On an
@@ -13,8 +14,9 @@ export const opacity = defineOp({
   params: {
     factor: { type: 'number', min: 0, max: 1, default: 1, description: 'alpha multiplier (0: transparent, 1: unchanged)' },
   },
+  rgb: true,
   kernel(view, { factor }) {
-    if (factor === 1) return;
+    if (factor === 1 || channelsOf(view) === 3) return; // an RGB view has no alpha to change
     const table = new Uint8Array(256);
     for (let a = 0; a < 256; a++) table[a] = Math.floor(a * factor + 0.5);
     const d = view.data;

@@ -1,4 +1,5 @@
 import { defineOp } from '../model/op.js';
+import { channelsOf } from '../model/view.js';
 import { LUMA_B16, LUMA_G16, LUMA_R16, clampTable, pixelWords } from '../kernels/matrix.js';
 
 /**
@@ -16,6 +17,7 @@ export const saturation = defineOp({
   params: {
     factor: { type: 'number', min: 0, max: 10, default: 1, description: 'chroma multiplier (0: grey, 1: unchanged)' },
   },
+  rgb: true,
   kernel(view, { factor }) {
     if (factor === 1) return;
     // out = clamp(floor(F[v] + K)), F[v] = factor·v + 0.5 + offset, K = (1 − factor)·Y:
@@ -29,7 +31,8 @@ export const saturation = defineOp({
     // Local copies: imported bindings are re-read (with a TDZ check) on every use in the loop.
     const wr = LUMA_R16, wg = LUMA_G16, wb = LUMA_B16;
     const d = view.data;
-    const words = pixelWords(d);
+    const c = channelsOf(view);
+    const words = pixelWords(d, c);
     if (words) {
       for (let i = 0, n = words.length; i < n; i++) {
         const p = words[i];
@@ -39,7 +42,7 @@ export const saturation = defineOp({
       }
       return;
     }
-    for (let i = 0, n = d.length; i < n; i += 4) {
+    for (let i = 0, n = d.length; i < n; i += c) {
       const r = d[i], g = d[i + 1], b = d[i + 2];
       const K = k * (wr * r + wg * g + wb * b);
       d[i] = t[(F[r] + K) | 0];

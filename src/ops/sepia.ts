@@ -1,4 +1,5 @@
 import { defineOp } from '../model/op.js';
+import { channelsOf } from '../model/view.js';
 import { IDENTITY3, applyMatrix3, mixMatrices } from '../kernels/matrix.js';
 
 /** The classic sepia matrix (as CSS `sepia(1)`), row-major. */
@@ -22,7 +23,8 @@ export const sepia = defineOp({
   params: {
     amount: { type: 'number', min: 0, max: 1, default: 1, description: 'strength (0: unchanged, 1: full sepia)' },
   },
+  rgb: true,
   kernel(view, { amount }) {
-    applyMatrix3(view.data, mixMatrices(1 - amount, IDENTITY3, amount, SEPIA_MATRIX));
+    applyMatrix3(view.data, mixMatrices(1 - amount, IDENTITY3, amount, SEPIA_MATRIX), channelsOf(view));
   },
 });

@@ -1,6 +1,7 @@
 import { defineOp } from '../model/op.js';
+import { channelsOf } from '../model/view.js';
 import { LUMA_B16, LUMA_G16, LUMA_R16, pixelWords } from '../kernels/matrix.js';
-import { LUT_SIZE, applyLut } from '../kernels/lut.js';
+import { LUT_SIZE, applyLut, applyLutRgb } from '../kernels/lut.js';
 
 /**
  * Threshold, as sharp's `threshold(value, { greyscale })`: with `grayscale`
@@ -20,17 +21,19 @@ export const threshold = defineOp({
     value: { type: 'number', integer: true, min: 0, max: 255, default: 128, description: 'threshold: values >= it become 255, below it 0' },
     grayscale: { type: 'boolean', default: true, description: 'compare luma and output grey (false: each channel)' },
   },
+  rgb: true,
   kernel(view, { value, grayscale }) {
     const d = view.data;
     const t = value;
+    const c = channelsOf(view);
     if (!grayscale) {
       const lut = new Uint8Array(LUT_SIZE);
       for (let i = 0; i < LUT_SIZE; i++) lut[i] = (i & 255) >= t ? 255 : 0;
-      applyLut(d, lut);
+      (c === 3 ? applyLutRgb : applyLut)(d, lut);
       return;
     }
     const wr = LUMA_R16, wg = LUMA_G16, wb = LUMA_B16; // locals: imported bindings are re-read in loops
-    const words = pixelWords(d);
+    const words = pixelWords(d, c);
     if (words) {
       for (let i = 0, n = words.length; i < n; i++) {
         const p = words[i];
@@ -39,7 +42,7 @@ export const threshold = defineOp({
       }
       return;
     }
-    for (let i = 0, n = d.length; i < n; i += 4) {
+    for (let i = 0, n = d.length; i < n; i += c) {
       const y = (wr * d[i] + wg * d[i + 1] + wb * d[i + 2] + 32768) >> 16;
       d[i] = d[i + 1] = d[i + 2] = y >= t ? 255 : 0;
     }

@@ -1,4 +1,5 @@
 import { defineOp } from '../model/op.js';
+import { channelsOf } from '../model/view.js';
 import { LUMA_B16, LUMA_G16, LUMA_R16, pixelWords } from '../kernels/matrix.js';
 
 /**
@@ -20,12 +21,14 @@ export const tint = defineOp({
     g: { type: 'number', min: 0, max: 255, description: 'green of the tint colour' },
     b: { type: 'number', min: 0, max: 255, description: 'blue of the tint colour' },
   },
+  rgb: true,
   kernel(view, { r: tr, g: tg, b: tb }) {
     const kr = tr / (255 * 65536), kg = tg / (255 * 65536), kb = tb / (255 * 65536);
     const h = 0.5 + 1e-9;
     const wr = LUMA_R16, wg = LUMA_G16, wb = LUMA_B16; // locals: imported bindings are re-read in loops
     const d = view.data;
-    const words = pixelWords(d);
+    const c = channelsOf(view);
+    const words = pixelWords(d, c);
     if (words) {
       for (let i = 0, n = words.length; i < n; i++) {
         const p = words[i];
@@ -34,7 +37,7 @@ export const tint = defineOp({
       }
       return;
     }
-    for (let i = 0, n = d.length; i < n; i += 4) {
+    for (let i = 0, n = d.length; i < n; i += c) {
       const y = wr * d[i] + wg * d[i + 1] + wb * d[i + 2];
       d[i] = (y * kr + h) | 0;
       d[i + 1] = (y * kg + h) | 0;

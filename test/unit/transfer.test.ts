@@ -75,17 +75,27 @@ describe('transfer, not clone', () => {
 
   it('every op that declares rgb: true gives, on an RGB raster, the colour bytes it gives on the same raster as RGBA (cut into tiles either way)', async () => {
     const registry = new OpRegistry();
-    const rgbOps = registry.list().filter((d) => (d.kind === 'neighbourhood' || d.kind === 'global') && d.rgb === true).map((d) => d.name);
-    expect(rgbOps.sort()).toEqual(['auto-white-balance', 'blur', 'box-blur', 'convolve', 'dilate', 'emboss', 'equalize', 'erode', 'median', 'normalize', 'pixelate', 'sharpen', 'sobel']);
-    // Ops with a required parameter, given one; convolve also with fractional weights (its f64 path);
-    const spec: Record<string, string[]> = { convolve: ['convolve:matrix=1 2 1 2 4 2 1 2 1'] };
+    const rgbOps = registry.list().filter((d) => d.kind !== 'geometry' && 'rgb' in d && d.rgb === true).map((d) => d.name);
+    // Every built-in op with a kernel (LUT ops need no flag; opacity, on RGB, has no alpha to change).
+    expect(rgbOps.sort()).toEqual(registry.list().filter((d) => d.kind !== 'geometry' && (d.kind !== 'point' || d.kernel)).map((d) => d.name).sort());
+    expect(rgbOps).toContain('channel-mix');
+    expect(rgbOps).toContain('median');
+    // Parameters that change the pixels (some ops' defaults do not), and each kernel's other paths.
+    const spec: Record<string, string[]> = {
+      convolve: ['convolve:matrix=1 2 1 2 4 2 1 2 1'], saturation: ['saturation:factor=1.7'], tint: ['tint:r=255,g=180,b=90'],
+      hue: ['hue:degrees=100'], 'channel-mix': ['channel-mix:matrix=0.5 0.5 0 0 1 0 0.2 0.2 0.6'],
+    };
+    const more = [
+      ['convolve:matrix=0.1 -0.2 0.1 0.2 0.9 0.2 0 0 0,offset=3.5', 'emboss:strength=2.5'],
+      ['channel-mix:matrix=1 0 0 0.1 0 0.9 0 0 0 0 1 -0.05 0 0 0 1'], ['threshold:value=60,grayscale=false'], ['saturation:factor=0.4', 'sepia:amount=0.5'],
+    ];
     const coordinator = new Coordinator(pool, { tileSize: 24, plugins: [] });
     const w = 61, h = 47;
     // Blue at half the level of red and green, so that the white balance has something to do.
     const rgb = Uint8Array.from({ length: w * h * 3 }, (_, i) => ((i * 7919) % 251) >> (i % 5 === 0 ? 0 : 2) >> (i % 3 === 2 ? 1 : 0));
     const rgba = new Uint8Array(w * h * 4);
     for (let p = 0; p < w * h; p++) rgba.set([rgb[p * 3], rgb[p * 3 + 1], rgb[p * 3 + 2], 255], p * 4);
-    for (const chain of [...rgbOps.map((op) => spec[op] ?? [op]), ['convolve:matrix=0.1 -0.2 0.1 0.2 0.9 0.2 0 0 0,offset=3.5', 'emboss:strength=2.5'], ['blur:sigma=2,precision=approximate', 'sobel', 'normalize:lower=2,upper=98', 'sharpen'], ['median:radius=2', 'equalize', 'median:radius=3']]) {
+    for (const chain of [...rgbOps.filter((op) => op !== 'opacity').map((op) => spec[op] ?? [op]), ...more, ['blur:sigma=2,precision=approximate', 'sobel', 'normalize:lower=2,upper=98', 'sharpen'], ['median:radius=2', 'equalize', 'median:radius=3']]) {
       const stages = planChain(resolveChain(chain, registry));
       const three = await coordinator.run({ data: rgb.slice(), width: w, height: h, channels: 3, hasAlpha: false }, stages);
       const four = await coordinator.run({ data: rgba.slice(), width: w, height: h, channels: 4, hasAlpha: false }, stages);

@@ -111,7 +111,7 @@ export function executeTile(task: TileTask, registry: OpRegistry): TileResult {
             }
             (cur.channels === 3 ? applyLutRgb : applyLut)(cur.data, lut);
           } else {
-            needRgba();
+            if (!def.rgb) needRgba();
             def.kernel!(cur, step.params as never);
           }
           break;
