@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { startRedis } from './redis-server.js';
 import { prepareInputs, workloads } from './suite.js';
 
-const CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'tilepipe.js');
+const CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'tilepipe.cjs');
 
 /** Options of the queue benchmark. */
 export interface QueueBenchOptions {

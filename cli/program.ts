@@ -4,7 +4,7 @@
  * Exit codes: 0 all done, 1 some inputs failed, 2 usage or config error,
  * 130 interrupted (143 on SIGTERM).
  */
-import './thread-budget.js';
+import '../src/io/malloc-at-load.js';
 import { Command, CommanderError } from './commander.js';
 import { ValidationError, createPipeline, type Pipeline } from '../src/index.js';
 import { addSchemaFlags, collect, givenFlags, toRunSettings } from './flags.js';
@@ -33,7 +33,7 @@ const ENVIRONMENT_HELP = `
 Environment:
   NO_COLOR             no colour
   UV_THREADPOOL_SIZE   libuv threads for reading, decoding and encoding
-                       (default: max(2, cores))
+                       (default: max(4, cores))
   TILEPIPE_REDIS_URL   Redis of the queue commands when --redis is not given
                        (default: redis://127.0.0.1:6379)
   TILEPIPE_SIMD=0      JavaScript kernels instead of WebAssembly SIMD

@@ -4,9 +4,10 @@
  * starts tens of milliseconds sooner (docs/performance.md, "Fixed costs").
  *
  * - The CLI: dist/cli/main.js and everything it imports from dist/cli and
- *   dist/src become dist/bin/tilepipe.js, the `tilepipe` command. Code the CLI
- *   imports lazily (the program, queue commands, --watch) stays in lazily
- *   loaded chunks.
+ *   dist/src become dist/bin/tilepipe.js. Code the CLI imports lazily (the
+ *   program, queue commands, --watch) stays in lazily loaded chunks. Its
+ *   CommonJS launcher, dist/cli/launch.cjs, becomes dist/bin/tilepipe.cjs, the
+ *   `tilepipe` command.
  * - The tile worker: dist/src/exec/worker/tile-worker.js is bundled in place,
  *   so each worker thread loads one file instead of ~60 (ops and kernels).
  *
@@ -31,6 +32,10 @@ await build({
   outdir: path.join(DIST, 'bin'),
   chunkNames: 'chunks/[name]-[hash]',
   splitting: true,
+});
+
+await build({
+  ...common, format: 'cjs', entryPoints: [path.join(DIST, 'cli', 'launch.cjs')], outfile: path.join(DIST, 'bin', 'tilepipe.cjs'),
 });
 
 const worker = path.join(DIST, 'src', 'exec', 'worker', 'tile-worker.js');

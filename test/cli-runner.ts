@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Path of the built CLI entry. */
-export const CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'bin', 'tilepipe.js');
+export const CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'bin', 'tilepipe.cjs');
 
 /** What a finished CLI run gave. */
 export interface CliResult {
@@ -23,7 +23,7 @@ export interface CliOptions {
   onSpawn?: (child: ChildProcess, output: { stdout: string }) => void;
 }
 
-/** Runs `node dist/bin/tilepipe.js ...args` (the bundled `tilepipe` command) as a user would: CI=1, NO_COLOR=1, no TTY; killed after `timeoutMs` (default 60 s). */
+/** Runs `node dist/bin/tilepipe.cjs ...args` (the `tilepipe` command) as a user would: CI=1, NO_COLOR=1, no TTY; killed after `timeoutMs` (default 60 s). */
 export function runCli(args: readonly string[], options: CliOptions & { timeoutMs?: number } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const env: NodeJS.ProcessEnv = { ...process.env, CI: '1', NO_COLOR: '1' };

@@ -25,7 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { makeMixedFolder } from './mixed-folder.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const CLI = path.join(HERE, '..', '..', 'dist', 'bin', 'tilepipe.js');
+const CLI = path.join(HERE, '..', '..', 'dist', 'bin', 'tilepipe.cjs');
 const RUNS = Number(process.env.STRESS_RUNS ?? 300);
 const PARALLEL = Number(process.env.STRESS_PARALLEL ?? 2);
 const CRASH = /ERR_INTERNAL_ASSERTION|FATAL ERROR|IsGraphAsync|Unexpected status|uncaught|Emitted 'error' event|at .*\(node:internal|Aborted|Segmentation/i;
