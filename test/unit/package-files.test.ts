@@ -24,10 +24,12 @@ describe('package files', () => {
     expect(packageVersion()).toBe((JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version);
   });
 
-  it('the bundled command (the package bin) answers --version, and the package bin is the bundle', async () => {
+  it('the package bin is the command\'s CommonJS launcher; it and the bundle it loads both answer --version', async () => {
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string; bin: { tilepipe: string } };
-    expect(path.resolve(ROOT, pkg.bin.tilepipe)).toBe(path.join(ROOT, 'dist', 'bin', 'tilepipe.js'));
-    const { stdout } = await run(process.execPath, [path.join(ROOT, pkg.bin.tilepipe), '--version']);
-    expect(stdout).toBe(`${pkg.version}\n`);
+    expect(path.resolve(ROOT, pkg.bin.tilepipe)).toBe(path.join(ROOT, 'dist', 'bin', 'tilepipe.cjs'));
+    for (const entry of [pkg.bin.tilepipe, 'dist/bin/tilepipe.js']) {
+      const { stdout } = await run(process.execPath, [path.join(ROOT, entry), '--version']);
+      expect(stdout, entry).toBe(`${pkg.version}\n`);
+    }
   });
 });
