@@ -59,7 +59,7 @@ export function simdConvolve(src: TileView, dst: TileView, matrix: readonly numb
     (row, pad, padBytes) => {
       const to = integral ? slot(row) : stageAt;
       if (c === 4) pad(new Uint32Array(mem, to, padW));
-      else padBytes(new Uint8Array(mem, to, padW * 3));
+      else padBytes(new Uint8Array(mem, to, padW * c));
       if (!integral) m.widenRow(stageAt, slot(row), padW * c);
     },
     (y, window) => {
