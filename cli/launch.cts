@@ -5,21 +5,20 @@
  * ES module loader: that loader reads module files on libuv's thread pool,
  * which starts the pool, and libuv reads `UV_THREADPOOL_SIZE` once, when the
  * pool starts. An ES module entry that sets it is too late (its pool already
- * has libuv's default 4 threads). So the pool is sized here, one thread per
- * core and at least libuv's 4 (a value in the environment is kept): file
- * reads and header probes then need not queue behind long decodes and
- * encodes. Then the ES module program (dist/bin/tilepipe.js, bundled from cli/main.ts) is
+ * has libuv's default 4 threads). So the pool is sized here
+ * (src/io/libuv-pool.cts: one thread per core, at least 4, unless the
+ * environment says). Then the ES module program (dist/bin/tilepipe.js, bundled from cli/main.ts) is
  * imported. `--version` is answered here, without loading it.
  */
-import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { sizeLibuvPool } from '../src/io/libuv-pool.cjs';
 
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   process.stdout.write(`${(require(path.join(__dirname, '..', '..', 'package.json')) as { version: string }).version}\n`);
 } else {
-  if (!process.env.UV_THREADPOOL_SIZE) process.env.UV_THREADPOOL_SIZE = String(Math.max(4, os.availableParallelism()));
+  sizeLibuvPool();
   import(pathToFileURL(path.join(__dirname, 'tilepipe.js')).href).catch((err: unknown) => {
     process.stderr.write(`tilepipe: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
     process.exitCode = 1;

@@ -92,11 +92,13 @@ describe('npm pack', () => {
       for (const b of ['vite', 'rollup', 'webpack', 'rspack', 'esbuild']) plugins[b] = typeof (await import('tilepipe/' + b)).default({ workers: 1 });
       console.log(JSON.stringify({ width: info.width, height: info.height, pixel: [...data.subarray(0, 3)], plugins }));
     `);
-    // Preloading the allocator tuning through the package's ./malloc entry, as docs/library.md suggests.
-    const { stdout } = await run(process.execPath, ['--import', 'tilepipe/malloc', 'check.mjs'], { cwd: project, env: cleanEnv(), timeout: 60_000 });
-    expect(JSON.parse(stdout.trim().split('\n').pop()!)).toEqual({
-      width: 8, height: 6, pixel: [245, 55, 225], plugins: { vite: 'object', rollup: 'object', webpack: 'object', rspack: 'object', esbuild: 'object' },
-    });
+    // Preloading through the package's ./preload (CommonJS) and ./malloc (ES module) entries, as docs/library.md suggests.
+    for (const preload of [['-r', 'tilepipe/preload'], ['--import', 'tilepipe/malloc']]) {
+      const { stdout } = await run(process.execPath, [...preload, 'check.mjs'], { cwd: project, env: cleanEnv(), timeout: 60_000 });
+      expect(JSON.parse(stdout.trim().split('\n').pop()!), preload.join(' ')).toEqual({
+        width: 8, height: 6, pixel: [245, 55, 225], plugins: { vite: 'object', rollup: 'object', webpack: 'object', rspack: 'object', esbuild: 'object' },
+      });
+    }
     // The installed command (the bundle in dist/bin): its version, and a blur, which needs the tile workers and the WebAssembly kernels it finds from the package root.
     const bin = path.join(project, 'node_modules', '.bin', 'tilepipe');
     const version = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;

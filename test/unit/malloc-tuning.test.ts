@@ -81,6 +81,12 @@ describe.runIf(process.platform === 'linux' && IS_GLIBC)('glibc allocator tuning
     expect(plain.ownMapping).toBe(true);
   });
 
+  it("node -r tilepipe/preload tunes before the program's own modules load too", () => {
+    const preloaded = child({}, { tune: false, nodeArgs: ['-r', 'tilepipe/preload'] });
+    expect(preloaded.after - preloaded.before).toBeLessThanOrEqual(1);
+    expect(preloaded.ownMapping).toBe(false);
+  });
+
   it('keeps what the user set in the environment, and only malloc settings count', () => {
     expect(child({ MALLOC_ARENA_MAX: '4' }).tuning).toEqual({ tuned: false, reason: 'set by the environment' });
     expect(child({ GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=1000000' }).tuning).toEqual({ tuned: false, reason: 'set by the environment' });
