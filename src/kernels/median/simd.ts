@@ -1,8 +1,9 @@
 /**
  * The median filter on WebAssembly SIMD (simd/median.ts): each output row
  * from the 2r + 1 edge-clamped source rows around it, padded with clamped
- * columns, held in a ring so each source row is padded once. Gives the bytes
- * of the JavaScript (Huang) median exactly: the median is one value.
+ * columns, held in a ring so each source row is padded once; radius 1 by a
+ * selection network, larger radii bit by bit. Gives the bytes of the
+ * JavaScript (Huang) median exactly: the median is one value.
  */
 import type { TileView } from '../../model/op.js';
 import { arena, simdKernels } from '../simd.js';
@@ -37,7 +38,8 @@ export function simdMedian(src: TileView, dst: TileView, r: number): void {
     },
     (y, window) => {
       for (let j = 0; j < n; j++) rowPtrs[j] = slot(window[j]);
-      m.medianRow(rowsAt, outAt, count, n, (n * n - 1) >> 1, c);
+      if (r === 1) m.median3Row(rowsAt, outAt, count, c);
+      else m.medianRow(rowsAt, outAt, count, n, (n * n - 1) >> 1, c);
       dst.data.set(out8, y * count);
     },
   );

@@ -36,3 +36,40 @@ export function medianRow(rows: usize, out: usize, count: i32, n: i32, rank: i32
     v128.store(out + <usize>i, m);
   }
 }
+
+/** The median of three, lane by lane (signed: the rows hold values XOR 0x80). */
+@inline function med3(x: v128, y: v128, z: v128): v128 {
+  return i8x16.max_s(i8x16.min_s(x, y), i8x16.min_s(i8x16.max_s(x, y), z));
+}
+
+/**
+ * {@link medianRow} for r = 1, by a selection network instead of bit by bit:
+ * each of the three columns sorted (three compare-exchanges), then the median
+ * of the largest column minimum, the median of the column medians and the
+ * smallest column maximum, which is the median of the nine. About 30
+ * instructions per 16 values against ~150 for the bitwise search.
+ */
+export function median3Row(rows: usize, out: usize, count: i32, c: i32): void {
+  const r0 = load<usize>(rows), r1 = load<usize>(rows + sizeof<usize>()), r2 = load<usize>(rows + 2 * sizeof<usize>());
+  const one = <usize>c, two = <usize>(2 * c);
+  const sign = i8x16.splat(-128);
+  for (let i = 0; i < count; i += 16) {
+    const o = <usize>i;
+    let lo = i8x16.splat(-128), mid = i8x16.splat(0), hi = i8x16.splat(127);
+    let mid0 = mid, mid1 = mid, mid2 = mid;
+    for (let k = 0; k < 3; k++) {
+      const d = o + (k == 0 ? 0 : k == 1 ? one : two);
+      const a = v128.load(r0 + d), b = v128.load(r1 + d), e = v128.load(r2 + d);
+      // Sort the column (a, b, e): t ≤ u, then u against e, then t against the smaller.
+      const t = i8x16.min_s(a, b), u = i8x16.max_s(a, b);
+      const u2 = i8x16.min_s(u, e), top = i8x16.max_s(u, e);
+      const bottom = i8x16.min_s(t, u2), middle = i8x16.max_s(t, u2);
+      lo = i8x16.max_s(lo, bottom);
+      hi = i8x16.min_s(hi, top);
+      if (k == 0) mid0 = middle;
+      else if (k == 1) mid1 = middle;
+      else mid2 = middle;
+    }
+    v128.store(out + o, v128.xor(med3(lo, med3(mid0, mid1, mid2), hi), sign));
+  }
+}
