@@ -71,20 +71,16 @@ describe.runIf(process.platform === 'linux' && IS_GLIBC)('glibc allocator tuning
     expect(untouched.ownMapping).toBe(true);
   });
 
-  it("node --import tilepipe/malloc tunes before the program's own modules load", () => {
-    const preloaded = child({}, { tune: false, nodeArgs: ['--import', 'tilepipe/malloc'] });
-    expect(preloaded.after - preloaded.before).toBeLessThanOrEqual(1);
-    expect(preloaded.ownMapping).toBe(false);
+  it("node --import tilepipe/malloc and node -r tilepipe/preload tune before the program's own modules load", () => {
+    for (const nodeArgs of [['--import', 'tilepipe/malloc'], ['-r', 'tilepipe/preload']]) {
+      const preloaded = child({}, { tune: false, nodeArgs });
+      expect(preloaded.after - preloaded.before, nodeArgs.join(' ')).toBeLessThanOrEqual(1);
+      expect(preloaded.ownMapping, nodeArgs.join(' ')).toBe(false);
+    }
     // The same script without the preload: glibc's defaults.
     const plain = child({}, { tune: false });
     expect(plain.after - plain.before).toBeGreaterThanOrEqual(4);
     expect(plain.ownMapping).toBe(true);
-  });
-
-  it("node -r tilepipe/preload tunes before the program's own modules load too", () => {
-    const preloaded = child({}, { tune: false, nodeArgs: ['-r', 'tilepipe/preload'] });
-    expect(preloaded.after - preloaded.before).toBeLessThanOrEqual(1);
-    expect(preloaded.ownMapping).toBe(false);
   });
 
   it('keeps what the user set in the environment, and only malloc settings count', () => {
