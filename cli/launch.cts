@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 /**
- * The `tilepipe` command (package.json's `bin`, copied to dist/bin/tilepipe.cjs
- * by scripts/bundle.mjs). It is CommonJS because it must run before Node's
- * ES module loader: that loader reads module files on libuv's thread pool,
- * which starts the pool, and libuv reads `UV_THREADPOOL_SIZE` once, when the
- * pool starts. An ES module entry that sets it is too late (its pool already
- * has libuv's default 4 threads). So the pool is sized here
- * (src/io/libuv-pool.cts: one thread per core, at least 4, unless the
- * environment says). Then the ES module program (dist/bin/tilepipe.js, bundled from cli/main.ts) is
- * imported. `--version` is answered here, without loading it.
+ * The `tilepipe` command (package.json's `bin`, bundled into
+ * dist/bin/tilepipe.cjs by scripts/bundle.mjs). It is CommonJS because it
+ * must run before Node's ES module loader: that loader reads module files on
+ * libuv's thread pool, which starts the pool, and libuv reads
+ * `UV_THREADPOOL_SIZE` once, when the pool starts. An ES module entry that
+ * sets it is too late (its pool already has libuv's default 4 threads). So the
+ * pool is sized here (src/io/libuv-pool.cts: one thread per core, at least 4,
+ * unless the environment says), and then the ES module program
+ * (dist/bin/tilepipe.js, bundled from cli/main.ts) is imported. `--version`
+ * is answered here, without loading it.
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
