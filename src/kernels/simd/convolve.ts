@@ -128,12 +128,12 @@ export function widenRow(src: usize, dst: usize, count: i32): void {
     const q0 = i32x4.extend_low_i16x8_u(lo), q1 = i32x4.extend_high_i16x8_u(lo);
     const q2 = i32x4.extend_low_i16x8_u(hi), q3 = i32x4.extend_high_i16x8_u(hi);
     v128.store(p, f64x2.convert_low_i32x4_s(q0));
-    v128.store(p, f64x2.convert_low_i32x4_s(i8x16.shuffle(q0, q0, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7)), 16);
+    v128.store(p, f64x2.convert_low_i32x4_s(high(q0)), 16);
     v128.store(p, f64x2.convert_low_i32x4_s(q1), 32);
-    v128.store(p, f64x2.convert_low_i32x4_s(i8x16.shuffle(q1, q1, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7)), 48);
+    v128.store(p, f64x2.convert_low_i32x4_s(high(q1)), 48);
     v128.store(p, f64x2.convert_low_i32x4_s(q2), 64);
-    v128.store(p, f64x2.convert_low_i32x4_s(i8x16.shuffle(q2, q2, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7)), 80);
+    v128.store(p, f64x2.convert_low_i32x4_s(high(q2)), 80);
     v128.store(p, f64x2.convert_low_i32x4_s(q3), 96);
-    v128.store(p, f64x2.convert_low_i32x4_s(i8x16.shuffle(q3, q3, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7)), 112);
+    v128.store(p, f64x2.convert_low_i32x4_s(high(q3)), 112);
   }
 }
