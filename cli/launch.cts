@@ -1,18 +1,18 @@
 #!/usr/bin/env node
 /**
  * The `tilepipe` command (package.json's `bin`, bundled into
- * dist/bin/tilepipe.cjs by scripts/bundle.mjs). It is CommonJS because it
- * must run before Node's ES module loader: that loader reads module files on
- * libuv's thread pool, which starts the pool, and libuv reads
- * `UV_THREADPOOL_SIZE` once, when the pool starts. An ES module entry that
- * sets it is too late (its pool already has libuv's default 4 threads). So the
- * pool is sized here (src/io/libuv-pool.cts: one thread per core, at least 4,
- * unless the environment says), and then the ES module program
- * (dist/bin/tilepipe.js, bundled from cli/main.ts) is imported. `--version`
- * is answered here, without loading it.
+ * dist/bin/tilepipe.cjs by scripts/bundle.mjs). It is CommonJS, and so is the
+ * program it loads (cli/program.ts, bundled into dist/bin/program.cjs), for
+ * two reasons:
+ * - libuv reads `UV_THREADPOOL_SIZE` once, when its thread pool starts, and
+ *   Node's ES module loader starts the pool (it reads module files on it). So
+ *   the pool is sized here first (src/io/libuv-pool.cts: one thread per core,
+ *   at least 4, unless the environment says).
+ * - One CommonJS file loads about 20 ms sooner than the same code as ES module
+ *   chunks (docs/performance.md, "Fixed costs").
+ * `--version` is answered here, without loading the program.
  */
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { sizeLibuvPool } from '../src/io/libuv-pool.cjs';
 
 const args = process.argv.slice(2);
@@ -20,7 +20,8 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   process.stdout.write(`${(require(path.join(__dirname, '..', '..', 'package.json')) as { version: string }).version}\n`);
 } else {
   sizeLibuvPool();
-  import(pathToFileURL(path.join(__dirname, 'tilepipe.js')).href).catch((err: unknown) => {
+  const program = require(path.join(__dirname, 'program.cjs')) as typeof import('./program.js');
+  program.run(process.argv).catch((err: unknown) => {
     process.stderr.write(`tilepipe: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
     process.exitCode = 1;
   });

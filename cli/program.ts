@@ -1,5 +1,5 @@
 /**
- * The `tilepipe` program (loaded by cli/main.ts): a thin layer over the library. It parses flags and
+ * The `tilepipe` program (bundled into dist/bin/program.cjs and run by the command's launcher, cli/launch.cts): a thin layer over the library. It parses flags and
  * a config file, calls `Pipeline.run()`, and reports (see cli/report.ts).
  * Exit codes: 0 all done, 1 some inputs failed, 2 usage or config error,
  * 130 interrupted (143 on SIGTERM).

@@ -10,7 +10,7 @@ import { diffPixels, rawRgba, syntheticPng, tempDir as fixtureTempDir } from '..
 
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const CLI = path.join(ROOT, 'dist', 'cli', 'main.js');
+export const CLI = path.join(ROOT, 'dist', 'bin', 'tilepipe.cjs');
 export const PKG = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
 export const MANIFEST = '.tilepipe-manifest.json';
 

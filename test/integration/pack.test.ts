@@ -38,7 +38,7 @@ const npm = (args: string[]) => run('npm', [...args, '--no-audit', '--no-fund', 
 });
 
 beforeAll(async () => {
-  for (const f of ['dist/src/index.js', 'dist/src/integrations/vite.js', 'dist/src/exec/worker/tile-worker.js', 'dist/src/exec/worker/tile-worker-entry.cjs', 'dist/bin/tilepipe.js', 'dist/bin/tilepipe.cjs', 'dist/src/kernels/simd/kernels.wasm']) {
+  for (const f of ['dist/src/index.js', 'dist/src/integrations/vite.js', 'dist/src/exec/worker/tile-worker.js', 'dist/src/exec/worker/tile-worker-entry.cjs', 'dist/bin/program.cjs', 'dist/bin/tilepipe.cjs', 'dist/src/kernels/simd/kernels.wasm']) {
     if (!existsSync(path.join(ROOT, f))) throw new Error(`${f} is missing: run \`npm run build\` first`);
   }
   tmp = mkdtempSync(path.join(os.tmpdir(), 'tilepipe-pack-'));
@@ -59,7 +59,7 @@ afterAll(() => {
 describe('npm pack', () => {
   it('holds the built library, workers, CLI and README, and no tests, benchmarks or node_modules', () => {
     expect(existsSync(tarball)).toBe(true);
-    for (const f of ['package.json', 'README.md', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/integrations/vite.js', 'dist/src/integrations/vite.d.ts', 'dist/src/exec/worker/tile-worker.js', 'dist/src/exec/worker/tile-worker-entry.cjs', 'dist/bin/tilepipe.js', 'dist/bin/tilepipe.cjs', 'dist/src/kernels/simd/kernels.wasm', 'client.d.ts']) {
+    for (const f of ['package.json', 'README.md', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/integrations/vite.js', 'dist/src/integrations/vite.d.ts', 'dist/src/exec/worker/tile-worker.js', 'dist/src/exec/worker/tile-worker-entry.cjs', 'dist/bin/program.cjs', 'dist/bin/tilepipe.cjs', 'dist/src/kernels/simd/kernels.wasm', 'client.d.ts']) {
       expect(files).toContain(f);
     }
     const outside = files.filter((f) => !/^(dist\/(src|bin)\/|README\.md$|package\.json$|client\.d\.ts$|LICENSE)/.test(f));

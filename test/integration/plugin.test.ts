@@ -12,7 +12,7 @@ import { diffPixels, syntheticPng, tempDir } from '../fixtures.js';
 const here = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MY_OPS = path.join(here, 'fixtures', 'my-ops.mjs');
 const FAULTY = path.join(here, 'fixtures', 'faulty-ops.mjs');
-const CLI = path.join(here, '..', 'dist', 'cli', 'main.js');
+const CLI = path.join(here, '..', 'dist', 'bin', 'tilepipe.cjs');
 const run = promisify(execFile);
 
 describe('plugins', () => {

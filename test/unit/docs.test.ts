@@ -14,7 +14,7 @@ describe('generated docs', () => {
   });
 
   it('docs/cli.md lists every flag of tilepipe --help', () => {
-    const help = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli', 'main.js'), '--help'], { encoding: 'utf8' }).stdout;
+    const help = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'bin', 'tilepipe.cjs'), '--help'], { encoding: 'utf8' }).stdout;
     const cli = readFileSync(path.join(ROOT, 'docs', 'cli.md'), 'utf8');
     const flags = [...help.matchAll(/^\s+(?:-\w, )?(--[\w-]+)/gm)].map((m) => m[1]).filter((f) => f !== '--version' && f !== '--help');
     expect(flags.length).toBeGreaterThan(20);
@@ -22,7 +22,7 @@ describe('generated docs', () => {
   });
 
   it('docs/cli.md documents every environment variable tilepipe --help lists', () => {
-    const help = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'bin', 'tilepipe.js'), '--help'], { encoding: 'utf8' }).stdout;
+    const help = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'bin', 'tilepipe.cjs'), '--help'], { encoding: 'utf8' }).stdout;
     const section = help.slice(help.indexOf('\nEnvironment:\n'));
     const names = [...section.matchAll(/^ {2}([A-Z][A-Z0-9_]+)/gm)].map((m) => m[1]);
     expect(names).toEqual(['NO_COLOR', 'UV_THREADPOOL_SIZE', 'TILEPIPE_REDIS_URL', 'TILEPIPE_SIMD', 'MALLOC_ARENA_MAX']);
