@@ -222,7 +222,8 @@ export function workloads(options: SuiteOptions): Workload[] {
 export const CACHE_ROOT = path.join(os.tmpdir(), 'tilepipe-bench');
 const GENERATOR = 'v1';
 
-async function writeImage(file: string, width: number, height: number, seed: number): Promise<void> {
+/** Writes a camera-like JPEG (the bench's generator, seeded) unless `file` exists. */
+export async function writeImage(file: string, width: number, height: number, seed: number): Promise<void> {
   if (existsSync(file)) return;
   const raster = syntheticRaster(width, height, seed);
   const tmp = `${file}.${process.pid}.tmp`;

@@ -3,7 +3,7 @@
  * shape. Timings are never asserted: they depend on the machine and its load.
  */
 import { describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -122,4 +122,20 @@ describe('bench', () => {
     expect(readFileSync(svg, 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>$/);
     if (report.chart.png !== null) expect(existsSync(path.resolve(ROOT, report.chart.png))).toBe(true);
   }, 300_000);
+
+  it('fixed-costs.js times each command in fresh processes, without NODE_EXTRA_CA_CERTS unless --keep-env, and reports the targets', () => {
+    const script = path.join(ROOT, 'dist/bench/fixed-costs.js');
+    const env = { ...process.env, NODE_EXTRA_CA_CERTS: path.join(os.tmpdir(), 'tilepipe-no-such-ca.pem') }; // Node only warns that it cannot load it
+    const res = spawnSync(process.execPath, [script, '--rounds', '1'], { cwd: ROOT, env, encoding: 'utf8' });
+    expect(res.status, res.stderr).toBe(0);
+    expect(res.stdout).toContain('children without NODE_EXTRA_CA_CERTS');
+    const rows = [...res.stdout.matchAll(/^\| ([^|]+) \| (\d+) \| (\d+)–(\d+) \|$/gm)].map((m) => m[1]);
+    expect(rows).toEqual(['node -e 0', 'node -e 0, NODE_EXTRA_CA_CERTS set', 'tilepipe --version', 'sharp script: negate (photo)', 'tilepipe --op invert (photo)', 'tilepipe --op gamma (photo)', 'sharp script: negate (8×8)', 'tilepipe --op invert (8×8)']);
+    expect(res.stdout).toMatch(/^\| `tilepipe --version` ≤ 80 ms \| \d+ ms \| (yes|no) \|$/m);
+    expect(res.stdout).toMatch(/^\| one photo, `--op gamma` ≤ 1\.3× the sharp script \| [\d.]+× \(/m);
+    const kept = spawnSync(process.execPath, [script, '--rounds', '1', '--keep-env'], { cwd: ROOT, env, encoding: 'utf8' });
+    expect(kept.status, kept.stderr).toBe(0);
+    expect(kept.stdout).toContain('environment as given');
+    expect(kept.stdout).not.toContain('NODE_EXTRA_CA_CERTS set |');
+  }, 120_000);
 });

@@ -1,0 +1,100 @@
+/**
+ * A command's fixed costs, side by side in one run: Node's own start, `tilepipe --version`,
+ * and one photo through one op against a one-line sharp script. Run:
+ * `npm run build && node dist/bench/fixed-costs.js [--rounds 10] [--keep-env]`.
+ *
+ * Each round runs every command once, in turn, each in a fresh process with a fresh
+ * out-dir (`--force`); the report gives each command's median and range over the
+ * rounds, and each ratio as the median of its round-by-round ratios.
+ *
+ * `NODE_EXTRA_CA_CERTS` makes every Node process parse that certificate bundle before
+ * any JavaScript runs (Node 20 loads it at start-up). Children run without it, as on a
+ * stock machine, unless `--keep-env`; when it is set, Node's bare start is also timed
+ * with it, so the report shows what it costs.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CACHE_ROOT, writeImage } from './suite.js';
+import { median } from './workload.js';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const CLI = path.join(REPO, 'dist', 'bin', 'tilepipe.cjs');
+const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1] || 10);
+if (!Number.isInteger(rounds) || rounds < 1) {
+  process.stderr.write('usage: node dist/bench/fixed-costs.js [--rounds N] [--keep-env]\n');
+  process.exit(2);
+}
+const keepEnv = process.argv.includes('--keep-env');
+const extraCa = process.env.NODE_EXTRA_CA_CERTS;
+const env = { ...process.env };
+if (!keepEnv) delete env.NODE_EXTRA_CA_CERTS;
+
+const work = path.join(CACHE_ROOT, 'fixed-costs', String(process.pid));
+const photo = path.join(CACHE_ROOT, 'v1', 'fixed-2725x2225.jpg');
+const tiny = path.join(CACHE_ROOT, 'v1', 'fixed-8x8.jpg');
+await writeImage(photo, 2725, 2225, 41);
+await writeImage(tiny, 8, 8, 42);
+
+/** The one-line script users would write instead: decode, negate, encode, in one libvips pipeline. */
+const SHARP_NEGATE = "require('sharp')(process.argv[1]).negate().toFile(process.argv[2])";
+
+interface Command {
+  name: string;
+  argv: string[];
+  env?: NodeJS.ProcessEnv;
+}
+const out = (name: string): string => path.join(work, name);
+const commands: Command[] = [
+  { name: 'node -e 0', argv: ['-e', '0'] },
+  ...(extraCa !== undefined && !keepEnv ? [{ name: 'node -e 0, NODE_EXTRA_CA_CERTS set', argv: ['-e', '0'], env: process.env }] : []),
+  { name: 'tilepipe --version', argv: [CLI, '--version'] },
+  { name: 'sharp script: negate (photo)', argv: ['-e', SHARP_NEGATE, photo, path.join(out('sharp-photo'), 'a.jpg')] },
+  { name: 'tilepipe --op invert (photo)', argv: [CLI, photo, '-o', out('invert'), '--force', '--quiet', '--op', 'invert'] },
+  { name: 'tilepipe --op gamma (photo)', argv: [CLI, photo, '-o', out('gamma'), '--force', '--quiet', '--op', 'gamma:gamma=2.2'] },
+  { name: 'sharp script: negate (8×8)', argv: ['-e', SHARP_NEGATE, tiny, path.join(out('sharp-tiny'), 'a.jpg')] },
+  { name: 'tilepipe --op invert (8×8)', argv: [CLI, tiny, '-o', out('tiny'), '--force', '--quiet', '--op', 'invert'] },
+];
+for (const d of ['sharp-photo', 'sharp-tiny']) mkdirSync(out(d), { recursive: true });
+
+const times = new Map<string, number[]>(commands.map((c) => [c.name, []]));
+try {
+  for (let r = 0; r <= rounds; r++) {
+    for (const c of commands) {
+      const t = performance.now();
+      const res = spawnSync(process.execPath, c.argv, { cwd: REPO, env: c.env ?? env, stdio: ['ignore', 'ignore', 'pipe'] });
+      const ms = performance.now() - t;
+      if (res.status !== 0) throw new Error(`${c.name} failed (exit ${res.status}): ${res.stderr.toString().trim()}`);
+      if (r > 0) times.get(c.name)!.push(ms); // round 0 warms the page cache
+    }
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+
+const ms = (v: number): string => v.toFixed(0);
+console.log(`# Fixed costs: ${rounds} rounds, Node ${process.version}, ${keepEnv ? 'environment as given' : 'children without NODE_EXTRA_CA_CERTS'}${extraCa !== undefined ? ` (it is set here: ${extraCa})` : ''}\n`);
+console.log('| command | median ms | range ms |');
+console.log('|---|---:|---:|');
+for (const c of commands) {
+  const t = times.get(c.name)!;
+  console.log(`| ${c.name} | ${ms(median(t))} | ${ms(Math.min(...t))}–${ms(Math.max(...t))} |`);
+}
+
+/** Median and range of a ÷ b, round by round. */
+function ratio(a: string, b: string): string {
+  const ta = times.get(a)!;
+  const tb = times.get(b)!;
+  const rs = ta.map((v, i) => v / tb[i]);
+  return `${median(rs).toFixed(2)}× (${Math.min(...rs).toFixed(2)}–${Math.max(...rs).toFixed(2)})`;
+}
+const version = median(times.get('tilepipe --version')!);
+console.log('\n| target | measured | met |');
+console.log('|---|---|---|');
+console.log(`| \`tilepipe --version\` ≤ 80 ms | ${ms(version)} ms | ${version <= 80 ? 'yes' : 'no'} |`);
+for (const op of ['invert', 'gamma']) {
+  const r = median(times.get(`tilepipe --op ${op} (photo)`)!.map((v, i) => v / times.get('sharp script: negate (photo)')![i]));
+  console.log(`| one photo, \`--op ${op}\` ≤ 1.3× the sharp script | ${ratio(`tilepipe --op ${op} (photo)`, 'sharp script: negate (photo)')} | ${r <= 1.3 ? 'yes' : 'no'} |`);
+}
+console.log(`| (8×8 JPEG, the fixed cost alone: \`--op invert\` ÷ the script) | ${ratio('tilepipe --op invert (8×8)', 'sharp script: negate (8×8)')} | |`);
