@@ -93,6 +93,23 @@ describe('inputs: --ignore and config discovery', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('config tilepipe.config.mjs: unknown setting "fromats"');
   });
+
+  it('a package.json without a "tilepipe" key is no config, whether it names tilepipe as a dependency or does not parse', async () => {
+    const root = tempDir('tilepipe-no-config-');
+    await writeJpeg(path.join(root, 'in', 'a.jpg'), 24, 16, 1);
+    writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name: 'site', dependencies: { tilepipe: '^0.1.0' } }));
+    expect((await tilepipe(['in', '-o', 'out', '-j', '1'], root)).code).toBe(0);
+    expect(outputsOf(path.join(root, 'out'))).toEqual(['a.jpg']);
+    writeFileSync(path.join(root, 'package.json'), '{ "name": "site", ');
+    const res = await tilepipe(['in', '-o', 'out2', '-j', '1'], root);
+    expect(res.code, res.stderr).toBe(0);
+    expect(outputsOf(path.join(root, 'out2'))).toEqual(['a.jpg']);
+    // One that does mention tilepipe is parsed, and a broken one is then a usage error naming it.
+    writeFileSync(path.join(root, 'package.json'), '{ "name": "site", "tilepipe": ');
+    const broken = await tilepipe(['in', '-o', 'out3', '-j', '1'], root);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/^tilepipe: config package\.json: Unexpected end of JSON input$/m);
+  });
 });
 
 describe('op parameters and resize defaults', () => {
