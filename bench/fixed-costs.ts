@@ -14,6 +14,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CACHE_ROOT, writeImage } from './suite.js';
@@ -37,8 +38,8 @@ const tiny = path.join(CACHE_ROOT, 'v1', 'fixed-8x8.jpg');
 await writeImage(photo, 2725, 2225, 41);
 await writeImage(tiny, 8, 8, 42);
 
-/** The one-line script users would write instead: decode, negate, encode, in one libvips pipeline. */
-const SHARP_NEGATE = "require('sharp')(process.argv[1]).negate().toFile(process.argv[2])";
+/** The one-line script users would write instead: decode, negate, encode, in one libvips pipeline (sharp found from here, as the script runs in the work folder). */
+const SHARP_NEGATE = `require(${JSON.stringify(createRequire(import.meta.url).resolve('sharp'))})(process.argv[1]).negate().toFile(process.argv[2])`;
 
 interface Command {
   name: string;
@@ -56,6 +57,7 @@ const commands: Command[] = [
   { name: 'sharp script: negate (8×8)', argv: ['-e', SHARP_NEGATE, tiny, path.join(out('sharp-tiny'), 'a.jpg')] },
   { name: 'tilepipe --op invert (8×8)', argv: [CLI, tiny, '-o', out('tiny'), '--force', '--quiet', '--op', 'invert'] },
 ];
+// Every command runs in the work folder, as a user's in a folder of images: no package.json or config there.
 for (const d of ['sharp-photo', 'sharp-tiny']) mkdirSync(out(d), { recursive: true });
 
 const times = new Map<string, number[]>(commands.map((c) => [c.name, []]));
@@ -63,7 +65,7 @@ try {
   for (let r = 0; r <= rounds; r++) {
     for (const c of commands) {
       const t = performance.now();
-      const res = spawnSync(process.execPath, c.argv, { cwd: REPO, env: c.env ?? env, stdio: ['ignore', 'ignore', 'pipe'] });
+      const res = spawnSync(process.execPath, c.argv, { cwd: work, env: c.env ?? env, stdio: ['ignore', 'ignore', 'pipe'] });
       const ms = performance.now() - t;
       if (res.status !== 0) throw new Error(`${c.name} failed (exit ${res.status}): ${res.stderr.toString().trim()}`);
       if (r > 0) times.get(c.name)!.push(ms); // round 0 warms the page cache
