@@ -1,6 +1,6 @@
 /**
  * What users of image CLIs expect (issue "CLI conventions"): `tilepipe info`,
- * `--ignore`, config discovery, strict op parameters, resize that never
+ * `--ignore` (config discovery: cli-config.test.ts), strict op parameters, resize that never
  * enlarges unless asked, typed errors, and a progress line that fits the
  * terminal (under a real pseudo-terminal, via `script`).
  */
@@ -53,7 +53,7 @@ describe('tilepipe info', () => {
   });
 });
 
-describe('inputs: --ignore and config discovery', () => {
+describe('inputs: --ignore', () => {
   it('--ignore leaves out matching files (by path below the input folder, or by name), and "ignore" works in a discovered config', async () => {
     const root = tempDir('tilepipe-ignore-');
     for (const f of ['in/a.jpg', 'in/drafts/b.jpg', 'in/c.tmp.jpg', 'in/deep/d.tmp.jpg']) {
@@ -68,47 +68,6 @@ describe('inputs: --ignore and config discovery', () => {
     const discovered = await tilepipe(['in', '-j', '1'], root);
     expect(discovered.code).toBe(0);
     expect(outputsOf(path.join(root, 'out2')).sort()).toEqual(['a.png', 'c.tmp.png', 'deep/d.tmp.png']);
-  });
-
-  it('a config is found in the working folder (tilepipe.config.mjs, .json, or package.json "tilepipe"); flags override it; -c wins over it', async () => {
-    const root = tempDir('tilepipe-discover-');
-    await writeJpeg(path.join(root, 'in', 'a.jpg'), 24, 16, 1);
-    writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name: 'site', tilepipe: { format: 'webp', outDir: 'from-pkg' } }));
-    expect((await tilepipe(['in', '-j', '1'], root)).code).toBe(0);
-    expect(outputsOf(path.join(root, 'from-pkg'))).toEqual(['a.webp']);
-
-    writeFileSync(path.join(root, 'tilepipe.config.mjs'), "export default { formats: ['png'], outDir: 'from-mjs', ops: ['invert'] };\n");
-    expect((await tilepipe(['in', '-j', '1'], root)).code).toBe(0);
-    expect(outputsOf(path.join(root, 'from-mjs'))).toEqual(['a.png']);
-    // A flag overrides the discovered file.
-    expect((await tilepipe(['in', '-j', '1', '--format', 'jpeg'], root)).code).toBe(0);
-    expect(outputsOf(path.join(root, 'from-mjs')).sort()).toEqual(['a.jpg', 'a.png']);
-    // -c wins: the discovered file is not read at all.
-    writeFileSync(path.join(root, 'other.json'), JSON.stringify({ outDir: 'from-c' }));
-    expect((await tilepipe(['in', '-j', '1', '-c', 'other.json'], root)).code).toBe(0);
-    expect(outputsOf(path.join(root, 'from-c'))).toEqual(['a.jpg']);
-    // A discovered config with an unknown key is a usage error naming the file.
-    writeFileSync(path.join(root, 'tilepipe.config.mjs'), 'export default { fromats: ["png"] };\n');
-    const bad = await tilepipe(['in', '-j', '1'], root);
-    expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('config tilepipe.config.mjs: unknown setting "fromats"');
-  });
-
-  it('a package.json without a "tilepipe" key is no config, whether it names tilepipe as a dependency or does not parse', async () => {
-    const root = tempDir('tilepipe-no-config-');
-    await writeJpeg(path.join(root, 'in', 'a.jpg'), 24, 16, 1);
-    writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name: 'site', dependencies: { tilepipe: '^0.1.0' } }));
-    expect((await tilepipe(['in', '-o', 'out', '-j', '1'], root)).code).toBe(0);
-    expect(outputsOf(path.join(root, 'out'))).toEqual(['a.jpg']);
-    writeFileSync(path.join(root, 'package.json'), '{ "name": "site", ');
-    const res = await tilepipe(['in', '-o', 'out2', '-j', '1'], root);
-    expect(res.code, res.stderr).toBe(0);
-    expect(outputsOf(path.join(root, 'out2'))).toEqual(['a.jpg']);
-    // One that does mention tilepipe is parsed, and a broken one is then a usage error naming it.
-    writeFileSync(path.join(root, 'package.json'), '{ "name": "site", "tilepipe": ');
-    const broken = await tilepipe(['in', '-o', 'out3', '-j', '1'], root);
-    expect(broken.code).toBe(2);
-    expect(broken.stderr).toMatch(/^tilepipe: config package\.json: Unexpected end of JSON input$/m);
   });
 });
 
