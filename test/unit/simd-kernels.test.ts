@@ -5,6 +5,9 @@
  * any width (including widths that are not a multiple of the 16-value block).
  */
 import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { simdAvailable, simdUnavailable } from '../../dist/src/kernels/simd.js';
 import { simdMedian } from '../../dist/src/kernels/median/simd.js';
 import { huangMedian } from '../../dist/src/kernels/median/js.js';
@@ -14,6 +17,8 @@ import { simdSobel } from '../../dist/src/kernels/sobel/simd.js';
 import { jsSobel } from '../../dist/src/kernels/sobel/js.js';
 import { noise, rng, tileRegion as region } from '../fixtures.js';
 import { narrowToRgb, widenRgb } from '../../dist/src/model/raster.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 describe('WebAssembly SIMD kernels', () => {
   it('loads on this machine (else every blur silently runs the slower JavaScript path)', () => {
@@ -26,9 +31,11 @@ describe('WebAssembly SIMD kernels', () => {
       const rand = rng(W * 13 + H);
       const img = new Uint8Array(W * H * 4);
       // Few distinct values, so that ties (equal values around the median) are common.
-      for (let i = 0; i < img.length; i++) img[i] = i % 3 === 0 ? ((rand() * 4) | 0) * 60 : (rand() * 256) | 0;
+      // And the extremes 0 and 255 (the kernels order values XOR 0x80 as signed bytes).
+      for (let i = 0; i < img.length; i++) img[i] = i % 3 === 0 ? ((rand() * 4) | 0) * 60 : i % 7 === 0 ? 255 * ((rand() * 2) | 0) : (rand() * 256) | 0;
       for (let r = 1; r <= 7; r++) {
-        for (let k = 0; k < 6; k++) {
+        // Radii 1 and 2 (the selection networks, 2 the default of the bench's custom chain) more often.
+        for (let k = 0; k < (r <= 2 ? 24 : 6); k++) {
           const dx = (rand() * W) | 0, dy = (rand() * H) | 0;
           const dw = 1 + ((rand() * (W - dx)) | 0), dh = 1 + ((rand() * (H - dy)) | 0);
           const { src, dst } = region(img, W, H, dx, dy, dw, dh, r);
@@ -44,6 +51,12 @@ describe('WebAssembly SIMD kernels', () => {
       }
     });
   }
+
+  it('the radius-2 median network is what scripts/median-network.mjs writes (the script checks it on every 0-1 input with sorted columns)', () => {
+    const res = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'median-network.mjs'), '--check'], { encoding: 'utf8' });
+    expect(res.stderr).toBe('');
+    expect(res.status).toBe(0);
+  });
 
   for (const [W, H] of [[97, 61], [2, 50], [530, 23]] as const) {
     it(`dilate/erode match the JavaScript (van Herk) kernel byte for byte on random regions of a ${W}×${H} image, RGBA and RGB`, () => {
