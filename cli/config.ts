@@ -8,7 +8,7 @@
  * checked through the option schema with the flags (which override them);
  * paths are relative to the file.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -45,19 +45,21 @@ export async function findConfig(cwd: string): Promise<{ file: string; settings:
 }
 
 /**
- * The first of the CONFIG_FILES in `cwd`, counting a package.json only if its text
- * mentions "tilepipe" (the file lilconfig reads first). Most runs have none, and then
- * lilconfig (~6 ms to load and search) is not loaded at all.
+ * The first of the CONFIG_FILES in `cwd` that is not blank, counting a package.json
+ * only if its text mentions "tilepipe": the file lilconfig takes first, and so the
+ * one its errors come from. Most runs have none, and then lilconfig (~6 ms to load
+ * and search) is not loaded at all.
  */
 function firstCandidate(cwd: string): string | undefined {
   return CONFIG_FILES.find((name) => {
-    const file = path.join(cwd, name);
-    if (name !== 'package.json') return existsSync(file);
+    let text: string;
     try {
-      return readFileSync(file, 'utf8').includes('"tilepipe"');
+      text = readFileSync(path.join(cwd, name), 'utf8');
     } catch {
       return false;
     }
+    // lilconfig passes over a file that is empty or only white space.
+    return name === 'package.json' ? text.includes('"tilepipe"') : text.trim() !== '';
   });
 }
 

@@ -42,7 +42,9 @@ describe('config discovery', () => {
     const res = await tilepipe(['in', '-o', 'out2', '-j', '1'], root);
     expect(res.code, res.stderr).toBe(0);
     expect(outputsOf(path.join(root, 'out2'))).toEqual(['a.jpg']);
-    // One that does mention tilepipe is parsed, and a broken one is then a usage error naming it.
+    // One that does mention tilepipe is parsed, and a broken one is then a usage error naming it
+    // (not the blank tilepipe.config.json before it, which lilconfig passes over).
+    writeFileSync(path.join(root, 'tilepipe.config.json'), ' \n');
     writeFileSync(path.join(root, 'package.json'), '{ "name": "site", "tilepipe": ');
     const broken = await tilepipe(['in', '-o', 'out3', '-j', '1'], root);
     expect(broken.code).toBe(2);

@@ -3,8 +3,9 @@
  * root, from the compiled library and from the CLI bundle alike.
  */
 import { describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { PACKAGE_ROOT, SHIPPED_FILES, packageFile, packageVersion } from '../../dist/src/model/package-files.js';
@@ -31,6 +32,19 @@ describe('package files', () => {
     for (const args of [['--version'], ['--version', '--quiet']]) {
       const { stdout } = await run(process.execPath, [path.join(ROOT, pkg.bin.tilepipe), ...args]);
       expect(stdout, args.join(' ')).toBe(`${pkg.version}\n`);
+    }
+  });
+
+  it('a program that fails to load (say, sharp\'s native module missing) ends the command with one "tilepipe:" message and exit 1', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'tilepipe-launch-'));
+    try {
+      copyFileSync(path.join(ROOT, 'dist', 'bin', 'tilepipe.cjs'), path.join(dir, 'tilepipe.cjs'));
+      writeFileSync(path.join(dir, 'program.cjs'), "throw new Error('cannot load sharp');\n");
+      const res = spawnSync(process.execPath, [path.join(dir, 'tilepipe.cjs'), 'in', '-o', 'out'], { encoding: 'utf8' });
+      expect(res.status).toBe(1);
+      expect(res.stderr).toMatch(/^tilepipe: Error: cannot load sharp\n {4}at /);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

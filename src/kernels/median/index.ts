@@ -1,7 +1,8 @@
 /**
  * The median filter: the one place that picks WebAssembly SIMD (simd.ts,
- * bitwise rank selection, radius ≤ 7) or JavaScript (js.ts, Huang's sliding
- * histograms). Both give the same bytes.
+ * radius ≤ 7: selection networks at radii 1 and 2, bitwise rank selection
+ * above) or JavaScript (js.ts, Huang's sliding histograms). Both give the
+ * same bytes.
  */
 import type { TileView } from '../../model/op.js';
 import { simdAvailable } from '../simd.js';
