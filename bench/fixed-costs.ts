@@ -1,7 +1,7 @@
 /**
  * A command's fixed costs, side by side in one run: Node's own start, `tilepipe --version`,
  * and one photo through one op against a one-line sharp script. Run:
- * `npm run build && node dist/bench/fixed-costs.js [--rounds 10] [--keep-env]`.
+ * `npm run build && node dist/bench/fixed-costs.js [--rounds 10] [--keep-env] [--cli other/dist/bin/tilepipe.cjs]`.
  *
  * Each round runs every command once, in turn, each in a fresh process with a fresh
  * out-dir (`--force`); the report gives each command's median and range over the
@@ -13,7 +13,7 @@
  * with it, so the report shows what it costs.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,16 +21,24 @@ import { CACHE_ROOT, writeImage } from './suite.js';
 import { median } from './workload.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CLI = path.join(REPO, 'dist', 'bin', 'tilepipe.cjs');
-const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1] || 10);
-if (!Number.isInteger(rounds) || rounds < 1) {
-  process.stderr.write('usage: node dist/bench/fixed-costs.js [--rounds N] [--keep-env]\n');
+const option = (name: string): string | undefined => {
+  const at = process.argv.indexOf(name);
+  return at < 0 ? undefined : process.argv[at + 1] ?? '';
+};
+/** The command timed: this package's, or another build's launcher (`--cli`, for before and after). */
+const CLI = path.resolve(option('--cli') ?? path.join(REPO, 'dist', 'bin', 'tilepipe.cjs'));
+const rounds = Number(option('--rounds') ?? 10);
+if (!Number.isInteger(rounds) || rounds < 1 || !existsSync(CLI)) {
+  process.stderr.write('usage: node dist/bench/fixed-costs.js [--rounds N (a positive integer, default 10)] [--keep-env] [--cli path/to/dist/bin/tilepipe.cjs]\n');
   process.exit(2);
 }
 const keepEnv = process.argv.includes('--keep-env');
 const extraCa = process.env.NODE_EXTRA_CA_CERTS;
 const env = { ...process.env };
 if (!keepEnv) delete env.NODE_EXTRA_CA_CERTS;
+// The children see it only with --keep-env, as the report says.
+const seen = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.env.NODE_EXTRA_CA_CERTS !== undefined))'], { env, encoding: 'utf8' }).stdout;
+if (seen !== String(keepEnv && extraCa !== undefined)) throw new Error(`a timed child would see NODE_EXTRA_CA_CERTS ${seen === 'true' ? 'set' : 'unset'}, against the report`);
 
 const work = path.join(CACHE_ROOT, 'fixed-costs', String(process.pid));
 const photo = path.join(CACHE_ROOT, 'v1', 'fixed-2725x2225.jpg');
@@ -76,7 +84,7 @@ try {
 }
 
 const ms = (v: number): string => v.toFixed(0);
-console.log(`# Fixed costs: ${rounds} rounds, Node ${process.version}, ${keepEnv ? 'environment as given' : 'children without NODE_EXTRA_CA_CERTS'}${extraCa !== undefined ? ` (it is set here: ${extraCa})` : ''}\n`);
+console.log(`# Fixed costs: ${rounds} rounds, Node ${process.version}, ${path.relative(process.cwd(), CLI)}, ${keepEnv ? 'environment as given' : 'children without NODE_EXTRA_CA_CERTS'}${extraCa !== undefined ? ` (it is set here: ${extraCa})` : ''}\n`);
 console.log('| command | median ms | range ms |');
 console.log('|---|---:|---:|');
 for (const c of commands) {
