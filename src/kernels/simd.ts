@@ -23,7 +23,7 @@ export interface SimdKernels {
   widenRow(src: number, dst: number, count: number): void;
   medianRow(rows: number, out: number, count: number, n: number, rank: number, c: number): void;
   median3Row(rows: number, out: number, count: number, c: number): void;
-  median5Row(rows: number, sorted: number, stride: number, out: number, count: number, c: number): void;
+  medianNetRow(rows: number, sorted: number, stride: number, out: number, count: number, c: number, n: number): void;
   rowMax(pad: number, out: number, count: number, n: number, c: number): void;
   rowMin(pad: number, out: number, count: number, n: number, c: number): void;
   columnMax(rows: number, out: number, count: number, n: number): void;

@@ -1,7 +1,7 @@
 /**
  * The median filter on WebAssembly SIMD (simd/median.ts): each output row
  * from the 2r + 1 edge-clamped source rows around it, padded with clamped
- * columns, held in a ring so each source row is padded once; radii 1 and 2
+ * columns, held in a ring so each source row is padded once; radii 1 to 3
  * by selection networks, larger radii bit by bit. Gives the bytes of the
  * JavaScript (Huang) median exactly: the median is one value.
  */
@@ -21,8 +21,9 @@ export function simdMedian(src: TileView, dst: TileView, r: number): void {
   const padW = dw + 2 * r;
   const slotBytes = (padW * c + 31) & ~15; // the kernel reads whole 16-byte blocks; 4-byte aligned slots
   const count = dw * c;
-  // Scratch: row pointers | ring of n padded rows | radius 2: the window's columns sorted, 5 rows | output row.
-  const [rowsAt, ringAt, sortedAt, outAt] = arena(m, [n * 4, n * slotBytes, r === 2 ? 5 * slotBytes : 0, count]);
+  const network = r === 2 || r === 3;
+  // Scratch: row pointers | ring of n padded rows | radii 2 and 3: the window's columns sorted, n rows | output row.
+  const [rowsAt, ringAt, sortedAt, outAt] = arena(m, [n * 4, n * slotBytes, network ? n * slotBytes : 0, count]);
   const mem = m.memory.buffer;
   const rowPtrs = new Uint32Array(mem, rowsAt, n);
   const out8 = new Uint8Array(mem, outAt, count);
@@ -39,7 +40,7 @@ export function simdMedian(src: TileView, dst: TileView, r: number): void {
     (y, window) => {
       for (let j = 0; j < n; j++) rowPtrs[j] = slot(window[j]);
       if (r === 1) m.median3Row(rowsAt, outAt, count, c);
-      else if (r === 2) m.median5Row(rowsAt, sortedAt, slotBytes, outAt, count, c);
+      else if (network) m.medianNetRow(rowsAt, sortedAt, slotBytes, outAt, count, c, n);
       else m.medianRow(rowsAt, outAt, count, n, (n * n - 1) >> 1, c);
       dst.data.set(out8, y * count);
     },

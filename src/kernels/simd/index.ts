@@ -6,7 +6,7 @@
 export { boxColumnInit, boxColumnSlide, boxRow } from './box-blur';
 export { convolveRowInt, convolveRowFloat, widenRow } from './convolve';
 export { gaussianBand } from './gaussian';
-export { medianRow, median3Row, median5Row } from './median';
+export { medianRow, median3Row, medianNetRow } from './median';
 export { rowMax, rowMin, columnMax, columnMin } from './morphology';
 export { sobelRow } from './sobel';
 export { unsharpRow, unsharpRowLinear } from './unsharp';

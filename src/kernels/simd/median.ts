@@ -4,9 +4,9 @@
  * the top one down. With m the bits found so far, the candidate t = m | bit
  * is kept when at most `rank` window values are below t, which is exactly
  * when the value of that rank is ≥ t. Counts fit a byte: r ≤ 7 (225 values).
- * Radii 1 and 2 go by selection networks instead.
+ * Radii 1 to 3 go by selection networks instead.
  */
-import { median25 } from './median5-network';
+import { median5At, median7At, sortColumns5, sortColumns7 } from './median-networks';
 
 /**
  * One output row: `out[v]` = the value of rank `rank` (0-based, ascending)
@@ -77,48 +77,23 @@ export function median3Row(rows: usize, out: usize, count: i32, c: i32): void {
 }
 
 /**
- * {@link medianRow} for r = 2: each column of the five rows is sorted once
- * (nine compare-exchanges per 16 values) into `sorted`, five rows `stride`
- * bytes apart (rank 0 first), over the `count + 4c` padded values; then each
- * output is {@link median25} of its window's five sorted columns, a pruned
- * network of 116 instructions per 16 values (scripts/median-network.mjs)
- * against ~600 for the bitwise search. `sorted` needs `count + 4c + 16`
+ * {@link medianRow} for r = 2 and 3 (`n` = 5 or 7): each column of the n rows
+ * is sorted once into `sorted` (n rank rows, `stride` bytes apart, rank 0
+ * first), over the `count + (n − 1)c` padded values; then each output is the
+ * median of its window's n sorted columns by a pruned comparator network
+ * (median-networks.ts, generated and proved by scripts/median-network.mjs):
+ * 114 instructions per 16 values at n = 5 and 362 at n = 7, against about
+ * 600 and 1,200 for the bitwise search. `sorted` needs `count + (n − 1)c + 16`
  * bytes per row.
  */
-export function median5Row(rows: usize, sorted: usize, stride: usize, out: usize, count: i32, c: i32): void {
-  const r0 = load<usize>(rows), r1 = load<usize>(rows + sizeof<usize>()), r2 = load<usize>(rows + 2 * sizeof<usize>());
-  const r3 = load<usize>(rows + 3 * sizeof<usize>()), r4 = load<usize>(rows + 4 * sizeof<usize>());
-  const padded = count + 4 * c;
-  for (let i = 0; i < padded; i += 16) {
-    const o = <usize>i;
-    let a = v128.load(r0 + o), b = v128.load(r1 + o), d = v128.load(r2 + o), e = v128.load(r3 + o), f = v128.load(r4 + o);
-    // The 9-comparator sort of five (the generator's SORT5): (0,1) (3,4) (2,4) (2,3) (1,4) (0,3) (0,2) (1,3) (1,2).
-    let t = i8x16.min_s(a, b); b = i8x16.max_s(a, b); a = t;
-    t = i8x16.min_s(e, f); f = i8x16.max_s(e, f); e = t;
-    t = i8x16.min_s(d, f); f = i8x16.max_s(d, f); d = t;
-    t = i8x16.min_s(d, e); e = i8x16.max_s(d, e); d = t;
-    t = i8x16.min_s(b, f); f = i8x16.max_s(b, f); b = t;
-    t = i8x16.min_s(a, e); e = i8x16.max_s(a, e); a = t;
-    t = i8x16.min_s(a, d); d = i8x16.max_s(a, d); a = t;
-    t = i8x16.min_s(b, e); e = i8x16.max_s(b, e); b = t;
-    t = i8x16.min_s(b, d); d = i8x16.max_s(b, d); b = t;
-    v128.store(sorted + o, a);
-    v128.store(sorted + stride + o, b);
-    v128.store(sorted + 2 * stride + o, d);
-    v128.store(sorted + 3 * stride + o, e);
-    v128.store(sorted + 4 * stride + o, f);
-  }
-  const c1 = <usize>c, c2 = <usize>(2 * c), c3 = <usize>(3 * c), c4 = <usize>(4 * c);
+export function medianNetRow(rows: usize, sorted: usize, stride: usize, out: usize, count: i32, c: i32, n: i32): void {
+  const padded = count + (n - 1) * c;
   const sign = i8x16.splat(-128);
-  for (let i = 0; i < count; i += 16) {
-    const p0 = sorted + <usize>i, p1 = p0 + stride, p2 = p1 + stride, p3 = p2 + stride, p4 = p3 + stride;
-    const m = median25(
-      v128.load(p0), v128.load(p0 + c1), v128.load(p0 + c2), v128.load(p0 + c3), v128.load(p0 + c4),
-      v128.load(p1), v128.load(p1 + c1), v128.load(p1 + c2), v128.load(p1 + c3), v128.load(p1 + c4),
-      v128.load(p2), v128.load(p2 + c1), v128.load(p2 + c2), v128.load(p2 + c3), v128.load(p2 + c4),
-      v128.load(p3), v128.load(p3 + c1), v128.load(p3 + c2), v128.load(p3 + c3), v128.load(p3 + c4),
-      v128.load(p4), v128.load(p4 + c1), v128.load(p4 + c2), v128.load(p4 + c3), v128.load(p4 + c4),
-    );
-    v128.store(out + <usize>i, v128.xor(m, sign));
+  if (n == 5) {
+    for (let i = 0; i < padded; i += 16) sortColumns5(rows, sorted, stride, <usize>i);
+    for (let i = 0; i < count; i += 16) v128.store(out + <usize>i, v128.xor(median5At(sorted + <usize>i, stride, <usize>c), sign));
+  } else {
+    for (let i = 0; i < padded; i += 16) sortColumns7(rows, sorted, stride, <usize>i);
+    for (let i = 0; i < count; i += 16) v128.store(out + <usize>i, v128.xor(median7At(sorted + <usize>i, stride, <usize>c), sign));
   }
 }
