@@ -38,6 +38,9 @@ export function tempPathFor(target: string): string {
   return path.join(dir, `.${shownPath(path.basename(target))}.tilepipe-tmp-${HOST_TAG}-${process.pid}-${randomBytes(4).toString('hex')}`);
 }
 
+/** How long an aborted {@link writeAtomic} waits for its abandoned writer to end, so as to remove its temp file. */
+export const ABANDONED_WRITER_WAIT_MS = 1_000;
+
 /** Options of {@link writeAtomic}. */
 export interface WriteOptions {
   /** If aborted before the rename, the temp file is removed and the target is not touched. */
@@ -90,7 +93,8 @@ export interface AtomicWrite<T> {
  * Runs `write(tmp)` and renames `tmp` to `target`; removes `tmp` if anything
  * fails, or if the signal aborts meanwhile (then `target` is not touched, and
  * a writer still running is abandoned and its temp file removed once it
- * ends). The size and mtime are those of the file renamed into place, read
+ * ends; an abort that is not a timeout waits for that, up to
+ * {@link ABANDONED_WRITER_WAIT_MS}, so the temp file is gone when this rejects). The size and mtime are those of the file renamed into place, read
  * before the rename, so they describe this write even if another process
  * replaces `target` right after. A target whose file name carries the
  * content-hash marker is renamed to its content hash instead.
@@ -116,7 +120,17 @@ export async function writeAtomic<T>(target: string, write: (tmp: string) => Pro
     return { value, size: s.size, mtimeMs: s.mtimeMs, path: final };
   } catch (err) {
     await removeTmp();
-    work?.then(removeTmp, removeTmp); // an abandoned writer may create the file after this
+    if (work) {
+      const cleaned = work.then(removeTmp, removeTmp); // an abandoned writer may create the file after this
+      // An interrupted run waits for its abandoned writer (up to a bound), so that no temp file outlives
+      // the run; a writer past its deadline may never end, so it is not waited for.
+      // (tilepipe's TimeoutError and AbortSignal.timeout()'s DOMException are both named TimeoutError.)
+      if (signal?.aborted && (signal.reason as Error | undefined)?.name !== 'TimeoutError') {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([cleaned, new Promise<void>((done) => { timer = setTimeout(done, ABANDONED_WRITER_WAIT_MS); })]);
+        clearTimeout(timer);
+      }
+    }
     throw err;
   }
 }

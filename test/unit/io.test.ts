@@ -9,6 +9,7 @@ import { planChain, splitOnLoad } from '../../dist/src/plan/plan.js';
 import { decodeImage } from '../../dist/src/io/decode.js';
 import { readInput } from '../../dist/src/io/read.js';
 import { BufferPool } from '../../dist/src/exec/buffer-pool.js';
+import { ABANDONED_WRITER_WAIT_MS, writeAtomic } from '../../dist/src/io/atomic-write.js';
 import { rawRgba, syntheticPng, syntheticRgba, tempDir } from '../fixtures.js';
 
 /** A JPEG stored 120 wide × 80 tall, left half red, right half blue, tagged EXIF orientation 6 (display: rotate 90° clockwise). */
@@ -217,5 +218,33 @@ describe('atomic writes', () => {
     await expect(p.processFile(path.join(dir, 'in.png'), target)).rejects.toThrow();
     expect(readdirSync(path.join(dir, 'out'))).toEqual(['in.png']);
     expect(readdirSync(target)).toEqual(['occupied']);
+  });
+
+  it('an interrupted write removes its temp file before it rejects, once the abandoned writer ends; one past its deadline does not wait', async () => {
+    const dir = tempDir();
+    const target = path.join(dir, 'out.png');
+    const delay = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
+    // A writer that creates its file 100 ms in (as an encode queued behind others would) and ends when `finish` does.
+    const slowWriter = (finish: Promise<void>) => async (tmp: string): Promise<void> => {
+      await delay(100);
+      writeFileSync(tmp, 'partial');
+      await finish;
+    };
+    const interrupt = new AbortController();
+    setTimeout(() => interrupt.abort(), 50);
+    await expect(writeAtomic(target, slowWriter(delay(300)), { signal: interrupt.signal })).rejects.toThrow();
+    await delay(100); // had the write not waited for its writer, its temp file would be there now
+    expect(readdirSync(dir)).toEqual([]);
+
+    // A deadline: rejected at once, the writer still running; its temp file goes when it ends.
+    let finish = (): void => {};
+    const started = performance.now();
+    await expect(writeAtomic(target, slowWriter(new Promise<void>((done) => { finish = done; })), { signal: AbortSignal.timeout(50) })).rejects.toThrow();
+    expect(performance.now() - started).toBeLessThan(ABANDONED_WRITER_WAIT_MS / 2);
+    await delay(150);
+    expect(readdirSync(dir)).toHaveLength(1);
+    finish();
+    await delay(50);
+    expect(readdirSync(dir)).toEqual([]);
   });
 });
