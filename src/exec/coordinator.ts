@@ -10,7 +10,7 @@
 import type { Raster } from '../model/raster.js';
 import { copyRegion, pasteRegion } from '../model/raster.js';
 import { isLutStage, type Stage, type TileStage } from '../plan/plan.js';
-import { applyLut, applyLutRgb, composeLut } from '../kernels/lut.js';
+import { applyLut, composeLut } from '../kernels/lut.js';
 import type { TilePool } from './worker/pool.js';
 import type { TileStep, TileTask } from './worker/executor.js';
 import { lastReaders, stageTileSize, tileGrid } from '../plan/tiling.js';
@@ -75,7 +75,7 @@ export class Coordinator {
           }
         });
         const lut = rest.reduce(composeLut, first);
-        (cur.channels === 3 ? applyLutRgb : applyLut)(cur.data, lut);
+        applyLut(cur.data, lut, cur.channels);
         applied = undefined;
         this.times.lutMs += performance.now() - t;
       } else {

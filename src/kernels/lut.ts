@@ -28,8 +28,12 @@ export function composeLut(first: Uint8Array, second: Uint8Array): Uint8Array {
   return out;
 }
 
-/** Maps R, G, B of every RGBA pixel through the table, in place; alpha is untouched. */
-export function applyLut(data: Uint8Array, lut: Uint8Array): void {
+/**
+ * Maps R, G, B of every pixel (`channels` bytes each: RGBA, or RGB) through the
+ * table, in place; alpha is untouched.
+ */
+export function applyLut(data: Uint8Array, lut: Uint8Array, channels: 3 | 4 = 4): void {
+  if (channels === 3) return applyLutRgb(data, lut);
   for (let i = 0, n = data.length; i < n; i += 4) {
     data[i] = lut[data[i]];
     data[i + 1] = lut[256 + data[i + 1]];
@@ -37,8 +41,8 @@ export function applyLut(data: Uint8Array, lut: Uint8Array): void {
   }
 }
 
-/** Maps every pixel of packed RGB (3 bytes per pixel) through the table, in place. */
-export function applyLutRgb(data: Uint8Array, lut: Uint8Array): void {
+/** Maps every pixel of packed RGB (3 bytes per pixel) through the table, in place: its own loop, so each keeps a constant stride. */
+function applyLutRgb(data: Uint8Array, lut: Uint8Array): void {
   for (let i = 0, n = data.length; i < n; i += 3) {
     data[i] = lut[data[i]];
     data[i + 1] = lut[256 + data[i + 1]];

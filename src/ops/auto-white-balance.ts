@@ -1,5 +1,5 @@
 import { defineOp } from '../model/op.js';
-import { LUT_SIZE, applyLut, applyLutRgb } from '../kernels/lut.js';
+import { LUT_SIZE, applyLut } from '../kernels/lut.js';
 import { channelsOf } from '../model/view.js';
 
 /**
@@ -43,5 +43,5 @@ export const autoWhiteBalance = defineOp({
     }
     return lut;
   },
-  kernel: (view, _p, lut: Uint8Array) => (channelsOf(view) === 3 ? applyLutRgb : applyLut)(view.data, lut),
+  kernel: (view, _p, lut: Uint8Array) => applyLut(view.data, lut, channelsOf(view)),
 });

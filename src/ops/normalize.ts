@@ -1,5 +1,5 @@
 import { defineOp } from '../model/op.js';
-import { applyLut, applyLutRgb, lutFrom } from '../kernels/lut.js';
+import { applyLut, lutFrom } from '../kernels/lut.js';
 import { channelsOf } from '../model/view.js';
 
 /**
@@ -61,5 +61,5 @@ export const normalize = defineOp({
       return max > min ? ((v - min) * 255) / (max - min) : v;
     });
   },
-  kernel: (view, _p, lut) => (channelsOf(view) === 3 ? applyLutRgb : applyLut)(view.data, lut),
+  kernel: (view, _p, lut) => applyLut(view.data, lut, channelsOf(view)),
 });

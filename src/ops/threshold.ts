@@ -1,7 +1,7 @@
 import { defineOp } from '../model/op.js';
 import { channelsOf } from '../model/view.js';
 import { LUMA_B16, LUMA_G16, LUMA_R16, pixelWords } from '../kernels/matrix.js';
-import { LUT_SIZE, applyLut, applyLutRgb } from '../kernels/lut.js';
+import { LUT_SIZE, applyLut } from '../kernels/lut.js';
 
 /**
  * Threshold, as sharp's `threshold(value, { greyscale })`: with `grayscale`
@@ -29,7 +29,7 @@ export const threshold = defineOp({
     if (!grayscale) {
       const lut = new Uint8Array(LUT_SIZE);
       for (let i = 0; i < LUT_SIZE; i++) lut[i] = (i & 255) >= t ? 255 : 0;
-      (c === 3 ? applyLutRgb : applyLut)(d, lut);
+      applyLut(d, lut, c);
       return;
     }
     const wr = LUMA_R16, wg = LUMA_G16, wb = LUMA_B16; // locals: imported bindings are re-read in loops

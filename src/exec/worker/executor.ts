@@ -8,7 +8,8 @@ import type { TileView } from '../../model/op.js';
 import { narrowToRgb, widenRgb, type Channels, type Rect } from '../../model/raster.js';
 import type { OpRegistry } from '../../plan/registry.js';
 import { growRect } from '../../plan/tiling.js';
-import { applyLut, applyLutRgb, composeLut } from '../../kernels/lut.js';
+import { applyLut, composeLut } from '../../kernels/lut.js';
+import { channelsOf } from '../../model/view.js';
 import { fillAlpha, premultiply, unpremultiply } from '../../kernels/alpha.js';
 import { ScratchBuffers } from './scratch.js';
 import { BufferPool } from '../buffer-pool.js';
@@ -109,7 +110,7 @@ export function executeTile(task: TileTask, registry: OpRegistry): TileResult {
               lut = composeLut(lut, next.lut(steps[i + 1].params as never));
               i++;
             }
-            (cur.channels === 3 ? applyLutRgb : applyLut)(cur.data, lut);
+            applyLut(cur.data, lut, channelsOf(cur));
           } else {
             if (!def.rgb) needRgba();
             def.kernel!(cur, step.params as never);
