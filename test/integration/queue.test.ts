@@ -98,14 +98,16 @@ describe('tilepipe on a queue (real Redis, real processes)', () => {
     const worker = await startWorker('conf', path.join(dir, 'root'));
     const connection = { host: '127.0.0.1', port: redis.port, maxRetriesPerRequest: null };
     const queue = new Queue('conf', { connection });
-    const events = new QueueEvents('conf', { connection });
+    // From the stream's start: with the default '$', a job refused before the
+    // first XREAD reached Redis would never be heard of, and the wait would hang.
+    const events = new QueueEvents('conf', { connection, lastEventId: '0-0' });
     try {
       await events.waitUntilReady();
       const job = await queue.add('image', {
         batch: 'x', input: '/etc/hostname', outDir: path.join(dir, 'root', 'out'),
         outputs: [{ path: path.join(dir, 'root', 'out', 'h.png'), format: 'png' }], ops: [], entry: { inputHash: 'x', optionsKey: 'y' },
       });
-      await expect(job.waitUntilFinished(events)).rejects.toThrow(/refused: \/etc\/hostname is outside the worker's roots/);
+      await expect(job.waitUntilFinished(events, 30_000)).rejects.toThrow(/refused: \/etc\/hostname is outside the worker's roots/);
       expect(existsSync(path.join(dir, 'root', 'out', 'h.png'))).toBe(false);
     } finally {
       await events.close();
