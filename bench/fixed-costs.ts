@@ -1,7 +1,9 @@
 /**
  * A command's fixed costs, side by side in one run: Node's own start, `tilepipe --version`,
  * and one photo through one op against a one-line sharp script. Run:
- * `npm run build && node dist/bench/fixed-costs.js [--rounds 10] [--keep-env] [--cli other/dist/bin/tilepipe.cjs]`.
+ * `npm run build && node dist/bench/fixed-costs.js [--rounds 10] [--keep-env] [--cli other/dist/bin/tilepipe.cjs]
+ * [--baseline other/dist/bin/tilepipe.cjs]`. `--baseline` times another build's command in the same rounds,
+ * for before-and-after figures that share the machine's moment.
  *
  * Each round runs every command once, in turn, each in a fresh process with a fresh
  * out-dir (`--force`); the report gives each command's median and range over the
@@ -27,9 +29,11 @@ const option = (name: string): string | undefined => {
 };
 /** The command timed: this package's, or another build's launcher (`--cli`, for before and after). */
 const CLI = path.resolve(option('--cli') ?? path.join(REPO, 'dist', 'bin', 'tilepipe.cjs'));
+/** Another build's command, timed in the same rounds (`--baseline`). */
+const BASELINE = option('--baseline') === undefined ? undefined : path.resolve(option('--baseline')!);
 const rounds = Number(option('--rounds') ?? 10);
-if (!Number.isInteger(rounds) || rounds < 1 || !existsSync(CLI)) {
-  process.stderr.write('usage: node dist/bench/fixed-costs.js [--rounds N (a positive integer, default 10)] [--keep-env] [--cli path/to/dist/bin/tilepipe.cjs]\n');
+if (!Number.isInteger(rounds) || rounds < 1 || !existsSync(CLI) || (BASELINE !== undefined && !existsSync(BASELINE))) {
+  process.stderr.write('usage: node dist/bench/fixed-costs.js [--rounds N (a positive integer, default 10)] [--keep-env] [--cli path/to/dist/bin/tilepipe.cjs] [--baseline path/to/dist/bin/tilepipe.cjs]\n');
   process.exit(2);
 }
 const keepEnv = process.argv.includes('--keep-env');
@@ -55,15 +59,23 @@ interface Command {
   env?: NodeJS.ProcessEnv;
 }
 const out = (name: string): string => path.join(work, name);
+/** The command's runs: each in turn, with `cli`; named with `tag`. */
+const tilepipe = (cli: string, tag = ''): Command[] => [
+  { name: `tilepipe --op invert (photo)${tag}`, argv: [cli, photo, '-o', out(`invert${tag}`), '--force', '--quiet', '--op', 'invert'] },
+  { name: `tilepipe --op gamma (photo)${tag}`, argv: [cli, photo, '-o', out(`gamma${tag}`), '--force', '--quiet', '--op', 'gamma:gamma=2.2'] },
+  { name: `tilepipe --op invert (8×8)${tag}`, argv: [cli, tiny, '-o', out(`tiny${tag}`), '--force', '--quiet', '--op', 'invert'] },
+];
+const [invertPhoto, gammaPhoto, invertTiny] = tilepipe(CLI);
 const commands: Command[] = [
   { name: 'node -e 0', argv: ['-e', '0'] },
   ...(extraCa !== undefined && !keepEnv ? [{ name: 'node -e 0, NODE_EXTRA_CA_CERTS set', argv: ['-e', '0'], env: process.env }] : []),
   { name: 'tilepipe --version', argv: [CLI, '--version'] },
   { name: 'sharp script: negate (photo)', argv: ['-e', SHARP_NEGATE, photo, path.join(out('sharp-photo'), 'a.jpg')] },
-  { name: 'tilepipe --op invert (photo)', argv: [CLI, photo, '-o', out('invert'), '--force', '--quiet', '--op', 'invert'] },
-  { name: 'tilepipe --op gamma (photo)', argv: [CLI, photo, '-o', out('gamma'), '--force', '--quiet', '--op', 'gamma:gamma=2.2'] },
+  invertPhoto,
+  gammaPhoto,
   { name: 'sharp script: negate (8×8)', argv: ['-e', SHARP_NEGATE, tiny, path.join(out('sharp-tiny'), 'a.jpg')] },
-  { name: 'tilepipe --op invert (8×8)', argv: [CLI, tiny, '-o', out('tiny'), '--force', '--quiet', '--op', 'invert'] },
+  invertTiny,
+  ...(BASELINE ? tilepipe(BASELINE, ' [baseline]') : []),
 ];
 // Every command runs in the work folder, as a user's in a folder of images: no package.json or config there.
 for (const d of ['sharp-photo', 'sharp-tiny']) mkdirSync(out(d), { recursive: true });
@@ -108,3 +120,12 @@ for (const op of ['invert', 'gamma']) {
   console.log(`| one photo, \`--op ${op}\` ≤ 1.3× the sharp script | ${shown(rs)} | ${median(rs) <= 1.3 ? 'yes' : 'no'} |`);
 }
 console.log(`| (8×8 JPEG, the fixed cost alone: \`--op invert\` ÷ the script) | ${shown(ratios('tilepipe --op invert (8×8)', 'sharp script: negate (8×8)'))} | |`);
+if (BASELINE) {
+  console.log(`\nThis build against the baseline, ${path.relative(process.cwd(), BASELINE)}, in the same rounds:\n`);
+  console.log('| command | this build ÷ baseline | median difference |');
+  console.log('|---|---|---:|');
+  for (const c of [invertPhoto, gammaPhoto, invertTiny]) {
+    const diff = median(times.get(c.name)!) - median(times.get(`${c.name} [baseline]`)!);
+    console.log(`| ${c.name} | ${shown(ratios(c.name, `${c.name} [baseline]`))} | ${diff > 0 ? '+' : ''}${ms(diff)} ms |`);
+  }
+}
