@@ -16,13 +16,14 @@ import { createRequire } from 'node:module';
 import type * as Lilconfig from 'lilconfig';
 import { OPTIONS, ValidationError, optionForKey } from '../src/index.js';
 import type { RawSettings } from './flags.js';
+import { importModule } from '../src/model/module-import.js';
 
 const EXTRA_KEYS = ['inputs', 'color'];
 
 /** Where a config is looked for when `-c` is not given, in order (in the working folder only). */
 export const CONFIG_FILES = ['tilepipe.config.mjs', 'tilepipe.config.js', 'tilepipe.config.json', 'package.json'];
 
-const importDefault = async (file: string): Promise<unknown> => ((await import(pathToFileURL(file).href)) as { default?: unknown }).default;
+const importDefault = async (file: string): Promise<unknown> => ((await importModule(pathToFileURL(file).href)) as { default?: unknown }).default;
 
 /** The config found in `cwd` (see CONFIG_FILES), as loadConfig gives it, and its path; undefined if there is none. */
 export async function findConfig(cwd: string): Promise<{ file: string; settings: RawSettings } | undefined> {

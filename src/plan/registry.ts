@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { OpDefinition } from '../model/op.js';
 import { defineOp } from '../model/op.js';
 import { ValidationError } from '../model/errors.js';
+import { importModule } from '../model/module-import.js';
 import { builtinOps } from '../ops/index.js';
 
 /** Name → operation lookup. */
@@ -50,7 +51,7 @@ export async function loadPlugins(paths: readonly string[], cwd = process.cwd())
     const abs = path.resolve(cwd, p);
     let mod: Record<string, unknown>;
     try {
-      mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
+      mod = (await importModule(pathToFileURL(abs).href)) as Record<string, unknown>;
     } catch (err) {
       throw new ValidationError(`plugin ${p}: cannot load: ${(err as Error).message.split('\n')[0]}`);
     }

@@ -9,6 +9,7 @@ import sharp from '../io/sharp.js';
 import { writeAtomic } from '../io/atomic-write.js';
 import type { OutputFormat } from '../model/options.js';
 import type { OutputRecord } from '../runs/cache.js';
+import { importModule } from '../model/module-import.js';
 
 /** The kinds of placeholder: `thumbhash` and `blurhash` strings (decode them in the browser), a `#rrggbb` colour, or a `data:` URL of a ≤ 24 px WebP. */
 export const PLACEHOLDER_KINDS = ['thumbhash', 'blurhash', 'dominant', 'lqip'] as const;
@@ -35,12 +36,12 @@ export async function makePlaceholder(kind: PlaceholderKind, image: string | Buf
   switch (kind) {
     case 'thumbhash': {
       const { data, width, height } = await smallRgba(image, THUMBHASH_EDGE);
-      const { rgbaToThumbHash } = await import('thumbhash'); // loaded only by the builds that ask for it
+      const { rgbaToThumbHash } = (await importModule('thumbhash')) as typeof import('thumbhash'); // loaded only by the builds that ask for it
       return Buffer.from(rgbaToThumbHash(width, height, data)).toString('base64');
     }
     case 'blurhash': {
       const { data, width, height } = await smallRgba(image, BLURHASH_EDGE);
-      const { encode: encodeBlurHash } = await import('blurhash');
+      const { encode: encodeBlurHash } = (await importModule('blurhash')) as typeof import('blurhash');
       return encodeBlurHash(new Uint8ClampedArray(data.buffer, data.byteOffset, data.length), width, height, ...BLURHASH_COMPONENTS);
     }
     case 'dominant': {
