@@ -13,6 +13,7 @@ import { removeStaleTemps, tempPathFor } from '../io/atomic-write.js';
 import type { Engine } from '../exec/engine.js';
 import type { OutputCache } from './cache.js';
 import { Manifest } from './manifest.js';
+import { whenIdle } from './when-idle.js';
 import { checkRunOptions, planRun } from './plan-run.js';
 import { executeRun } from './execute-run.js';
 import { pruneOutputs } from './prune.js';
@@ -63,9 +64,11 @@ export async function runFolder(engine: Engine, cache: OutputCache | undefined, 
     await checkWritable(outDir);
     // Temp files of runs that were killed here: removed once per folder this run writes into.
     for (const dir of new Set(todo.flatMap((t) => t.outputs.map((o) => path.dirname(o.path))))) await removeStaleTemps(dir);
+    const preload = whenIdle(() => Manifest.preloadLock());
     try {
       await executeRun({ engine, cache, report, ops: options.ops, outDir, signal }, todo);
     } finally {
+      preload.cancel();
       await saveManifest();
     }
   }

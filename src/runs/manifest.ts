@@ -68,6 +68,19 @@ export class Manifest {
     }
   }
 
+  /**
+   * Loads the lock library that save() needs (about 10 ms of the main thread)
+   * now: a run calls this when its main thread is idle, waiting for an image
+   * (runs/when-idle.ts). A library that fails to load fails save(), not this.
+   */
+  static preloadLock(): void {
+    try {
+      lockfile();
+    } catch {
+      // save() loads it again and reports why it cannot
+    }
+  }
+
   /** Loads the manifest of `outDir`: the compacted file plus every journal (empty if there is none). */
   static async load(outDir: string): Promise<Manifest> {
     const entries = new Map<string, StoredEntry>();
