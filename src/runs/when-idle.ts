@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 const SAMPLE_MS = 2;
 
 /**
- * Runs `task` once the event loop was idle for most of a {@link SAMPLE_MS}
+ * Runs `task` once the event loop was idle for three quarters of a {@link SAMPLE_MS}
  * sample, or never if that does not happen within `patienceMs` (the caller
  * then does the work when it needs it). `cancel()` stops the wait.
  */
@@ -23,7 +23,7 @@ export function whenIdle(task: () => void, patienceMs = 2000): { cancel(): void 
     last = now;
     waited += SAMPLE_MS;
     timer = undefined;
-    if (busy < 0.5) task();
+    if (busy < 0.25) task();
     else if (waited < patienceMs) timer = setTimeout(sample, SAMPLE_MS).unref();
   };
   timer = setTimeout(sample, SAMPLE_MS).unref();
