@@ -9,6 +9,7 @@ import type { Sharp } from 'sharp';
 import type { Raster } from '../model/raster.js';
 import type { OutputFormat } from '../model/options.js';
 import { writeAtomic, type WriteOptions } from './atomic-write.js';
+import { withEncoderThreads } from './encoder-threads.js';
 import { withSourceMetadata, type SourceMetadata } from './metadata.js';
 import { writePngParallel, type DeflateRunner } from './png/encoder.js';
 
@@ -89,7 +90,7 @@ export function encodingSteps(input: Sharp, pixels: number, options: EncodeOptio
 
 /** Encodes a raster into memory. */
 export async function encodeToBuffer(raster: Raster, options: EncodeOptions): Promise<{ data: Buffer; info: EncodedInfo }> {
-  const { data, info } = await encoder(raster, options).toBuffer({ resolveWithObject: true });
+  const { data, info } = await withEncoderThreads(options.format, () => encoder(raster, options).toBuffer({ resolveWithObject: true }));
   return { data, info: { format: options.format, width: info.width, height: info.height, bytes: info.size } };
 }
 
@@ -119,6 +120,6 @@ export async function encodeToFile(
     const { value: bytes, mtimeMs, path: written } = await writeAtomic(target, (tmp) => writePngParallel(raster, tmp, { run: parallel.run, window: parallel.window, signal: write.signal }), write);
     return { format: 'png', width: raster.width, height: raster.height, bytes, mtimeMs, path: written };
   }
-  const { value: info, mtimeMs, path: written } = await writeAtomic(target, (tmp) => encoder(raster, options).toFile(tmp), write);
+  const { value: info, mtimeMs, path: written } = await writeAtomic(target, (tmp) => withEncoderThreads(options.format, () => encoder(raster, options).toFile(tmp)), write);
   return { format: options.format, width: info.width, height: info.height, bytes: info.size, mtimeMs, path: written };
 }

@@ -9,6 +9,7 @@ import type { Metadata } from 'sharp';
 import { writeAtomic, type WriteOptions } from './atomic-write.js';
 import { decodingPipeline, orientedSize, sourceMetadata, type DecodeOptions } from './decode.js';
 import { encodingSteps, type EncodedInfo, type EncodeOptions } from './encode.js';
+import { withEncoderThreads } from './encoder-threads.js';
 
 /** The size an image has after its on-load op, from its header. */
 function sizeAfter(meta: Metadata, onLoad: OpInstance | undefined): { width: number; height: number } {
@@ -42,6 +43,6 @@ export async function transcodeToFile(
   const { keepMetadata, ...options } = encode;
   const pipeline = encodingSteps(image, size.width * size.height, { ...options, ...(keepMetadata ? { metadata: sourceMetadata(meta) } : {}) });
   // One libvips pipeline: a timeout names its first step, as the two-step path's decode does.
-  const { value: info, mtimeMs, path } = await writeAtomic(target, (tmp) => pipeline.toFile(tmp), { activity: 'decoding', ...write });
+  const { value: info, mtimeMs, path } = await writeAtomic(target, (tmp) => withEncoderThreads(options.format, () => pipeline.toFile(tmp)), { activity: 'decoding', ...write });
   return { format: options.format, width: info.width, height: info.height, bytes: info.size, mtimeMs, path, pages: meta.pages ?? 1 };
 }
