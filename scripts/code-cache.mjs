@@ -21,10 +21,12 @@ const { loadProgram, saveProgramCache } = require(path.join(root, 'dist', 'cli',
 const sharp = require('sharp');
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'tilepipe-code-cache-'));
+const cwd = process.cwd();
 rmSync(`${program}.cache`, { force: true });
 try {
   const image = path.join(dir, 'photo.png');
   await sharp({ create: { width: 96, height: 64, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).png().toFile(image);
+  process.chdir(dir); // the training run must not find a developer's tilepipe config
   const loaded = loadProgram(program);
   const write = process.stdout.write;
   process.stdout.write = () => true; // the runs list their outputs there
@@ -42,5 +44,6 @@ try {
   process.stdout.write(`code cache: not written (${err.message.split('\n')[0]}); the command will compile its program at every start\n`);
   process.exitCode = 0;
 } finally {
+  process.chdir(cwd);
   rmSync(dir, { recursive: true, force: true });
 }

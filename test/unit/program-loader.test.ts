@@ -49,6 +49,13 @@ describe('program loader', () => {
       writeFileSync(`${program}.cache`, damaged);
       expect(inNode(load)).toEqual({ cache: 'stale', value: 41 });
 
+      // Saved after the file changed on disk: the cache names the source compiled, so it is stale for the new file.
+      inNode(`const p = loader.loadProgram(${JSON.stringify(program)}); require('fs').writeFileSync(${JSON.stringify(program)}, ${JSON.stringify(source(44))}); loader.saveProgramCache(p, ${JSON.stringify(program)}); console.log('{"cache":"saved"}')`);
+      expect(inNode(load)).toEqual({ cache: 'stale', value: 44 });
+      writeFileSync(program, source(41));
+      writeFileSync(`${program}.cache`, cache);
+      expect(inNode(load)).toEqual({ cache: 'accepted', value: 41 });
+
       // A cache that names this source but holds another's compiled code: V8 refuses it, the source runs.
       writeFileSync(program, `${source(43)}// longer\n`);
       inNode(`const p = loader.loadProgram(${JSON.stringify(program)}); p.exports.answer(); loader.saveProgramCache(p, ${JSON.stringify(program)}); console.log('{"cache":"saved"}')`);
