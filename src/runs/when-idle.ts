@@ -15,16 +15,15 @@ const SAMPLE_MS = 2;
  */
 export function whenIdle(task: () => void, patienceMs = 2000): { cancel(): void } {
   let last = performance.eventLoopUtilization();
-  let waited = 0;
+  const deadline = performance.now() + patienceMs;
   let timer: NodeJS.Timeout | undefined;
   const sample = (): void => {
     const now = performance.eventLoopUtilization();
     const busy = performance.eventLoopUtilization(now, last).utilization;
     last = now;
-    waited += SAMPLE_MS;
     timer = undefined;
     if (busy < 0.25) task();
-    else if (waited < patienceMs) timer = setTimeout(sample, SAMPLE_MS).unref();
+    else if (performance.now() < deadline) timer = setTimeout(sample, SAMPLE_MS).unref();
   };
   timer = setTimeout(sample, SAMPLE_MS).unref();
   return { cancel: () => clearTimeout(timer) };

@@ -41,6 +41,18 @@ describe('AVIF encoder threads', () => {
       expect(written('batch-0').equals(expected)).toBe(true);
       expect(written('batch-gamma-0').equals(written('alone-gamma'))).toBe(true);
       expect(written('alone-gamma').equals(expected)).toBe(false); // gamma did change the pixels
+
+      // Another engine made while an AVIF encodes sets the concurrency back to 1: the next AVIF encode still gets its threads.
+      const big = path.join(dir, 'big.png');
+      writeFileSync(big, await syntheticPng(640, 480, 9, false));
+      const slow = p.processFiles([{ input: big, outputs: [out('big', 'avif')] }]);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await createPipeline({ workers: 1 }).close();
+      expect(sharp.concurrency()).toBe(1);
+      await p.processFiles([{ input: inputs[0], outputs: [out('amid', 'avif')] }]);
+      await slow;
+      expect(written('amid').equals(expected)).toBe(true);
+      expect(sharp.concurrency()).toBe(1);
     } finally {
       await p.close();
     }
