@@ -10,7 +10,6 @@
  * depends on its thread count: see src/io/encoder-threads.ts). Children run without `NODE_EXTRA_CA_CERTS`, as in
  * fixed-costs.ts.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -18,12 +17,9 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { CACHE_ROOT, writeImage } from './suite.js';
 import { median } from './workload.js';
+import { childEnv, optionValue as option, ratios, shownRatio, timeRounds } from './rounds.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const option = (name: string): string | undefined => {
-  const at = process.argv.indexOf(name);
-  return at < 0 ? undefined : process.argv[at + 1] ?? '';
-};
 const CLI = path.join(REPO, 'dist', 'bin', 'tilepipe.cjs');
 const BASELINE = option('--baseline') === undefined ? undefined : path.resolve(option('--baseline')!);
 const rounds = Number(option('--rounds') ?? 3);
@@ -31,8 +27,7 @@ if (!Number.isInteger(rounds) || rounds < 1 || (BASELINE !== undefined && !exist
   process.stderr.write('usage: node dist/bench/avif.js [--rounds N (a positive integer, default 3)] [--baseline path/to/dist/bin/tilepipe.cjs]\n');
   process.exit(2);
 }
-const env = { ...process.env };
-delete env.NODE_EXTRA_CA_CERTS;
+const env = childEnv();
 
 const work = path.join(CACHE_ROOT, 'avif', String(process.pid));
 const photo = path.join(CACHE_ROOT, 'v1', 'fixed-2725x2225.jpg');
@@ -48,7 +43,7 @@ const commands = [
 ];
 mkdirSync(path.join(work, 'sharp'), { recursive: true });
 
-const times = new Map(commands.map((c) => [c.name, [] as number[]]));
+let times: Map<string, number[]>;
 const files = new Map<string, { bytes: number; psnr: number }>();
 const reference = await sharp(photo).resize({ width: 1600 }).raw().toBuffer();
 /** PSNR of an encoded file against the resized photo, in dB. */
@@ -59,15 +54,12 @@ async function psnr(file: string): Promise<number> {
   return 10 * Math.log10((255 * 255) / (sum / reference.length));
 }
 try {
-  for (let r = 0; r < rounds; r++) {
-    for (const c of commands) {
-      const t = performance.now();
-      const res = spawnSync(process.execPath, c.argv, { cwd: work, env, stdio: ['ignore', 'ignore', 'pipe'] });
-      if (res.status !== 0) throw new Error(`${c.name} failed (exit ${res.status}): ${res.stderr.toString().trim()}`);
-      times.get(c.name)!.push(performance.now() - t);
-      if (r === 0) files.set(c.name, { bytes: statSync(c.out).size, psnr: await psnr(c.out) });
-    }
-  }
+  times = await timeRounds(commands, rounds, {
+    cwd: work, env,
+    after: async (c, round) => {
+      if (round === 0) files.set(c.name, { bytes: statSync(c.out).size, psnr: await psnr(c.out) });
+    },
+  });
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
@@ -76,9 +68,7 @@ const s = (ms: number): string => (ms / 1000).toFixed(2);
 console.log(`# One photo to AVIF: ${rounds} rounds, Node ${process.version}, resize to 1600 px, quality 50\n`);
 console.log('| command | median s | range s | file | PSNR | ÷ sharp script |');
 console.log('|---|---:|---:|---:|---:|---|');
-const script = times.get('sharp script')!;
 for (const c of commands) {
   const t = times.get(c.name)!;
-  const rs = t.map((v, i) => v / script[i]);
-  console.log(`| ${c.name} | ${s(median(t))} | ${s(Math.min(...t))}–${s(Math.max(...t))} | ${(files.get(c.name)!.bytes / 1024).toFixed(1)} KB | ${files.get(c.name)!.psnr.toFixed(2)} dB | ${median(rs).toFixed(2)}× (${Math.min(...rs).toFixed(2)}–${Math.max(...rs).toFixed(2)}) |`);
+  console.log(`| ${c.name} | ${s(median(t))} | ${s(Math.min(...t))}–${s(Math.max(...t))} | ${(files.get(c.name)!.bytes / 1024).toFixed(1)} KB | ${files.get(c.name)!.psnr.toFixed(2)} dB | ${shownRatio(ratios(times, c.name, 'sharp script'))} |`);
 }

@@ -21,12 +21,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CACHE_ROOT, writeImage } from './suite.js';
 import { median } from './workload.js';
+import { childEnv, optionValue as option, ratios as ratiosIn, shownRatio as shown, timeRounds, type TimedCommand } from './rounds.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const option = (name: string): string | undefined => {
-  const at = process.argv.indexOf(name);
-  return at < 0 ? undefined : process.argv[at + 1] ?? '';
-};
 /** The command timed: this package's, or another build's launcher (`--cli`, for before and after). */
 const CLI = path.resolve(option('--cli') ?? path.join(REPO, 'dist', 'bin', 'tilepipe.cjs'));
 /** Another build's command, timed in the same rounds (`--baseline`). */
@@ -38,8 +35,7 @@ if (!Number.isInteger(rounds) || rounds < 1 || !existsSync(CLI) || (BASELINE !==
 }
 const keepEnv = process.argv.includes('--keep-env');
 const extraCa = process.env.NODE_EXTRA_CA_CERTS;
-const env = { ...process.env };
-if (!keepEnv) delete env.NODE_EXTRA_CA_CERTS;
+const env = childEnv(keepEnv);
 // The children see it only with --keep-env, as the report says.
 const seen = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.env.NODE_EXTRA_CA_CERTS !== undefined))'], { env, encoding: 'utf8' }).stdout;
 if (seen !== String(keepEnv && extraCa !== undefined)) throw new Error(`a timed child would see NODE_EXTRA_CA_CERTS ${seen === 'true' ? 'set' : 'unset'}, against the report`);
@@ -53,20 +49,16 @@ await writeImage(tiny, 8, 8, 42);
 /** The one-line script users would write instead: decode, negate, encode, in one libvips pipeline (sharp found from here, as the script runs in the work folder). */
 const SHARP_NEGATE = `require(${JSON.stringify(createRequire(import.meta.url).resolve('sharp'))})(process.argv[1]).negate().toFile(process.argv[2])`;
 
-interface Command {
-  name: string;
-  argv: string[];
-  env?: NodeJS.ProcessEnv;
-}
+
 const out = (name: string): string => path.join(work, name);
 /** The command's runs: each in turn, with `cli`; named with `tag`. */
-const tilepipe = (cli: string, tag = ''): Command[] => [
+const tilepipe = (cli: string, tag = ''): TimedCommand[] => [
   { name: `tilepipe --op invert (photo)${tag}`, argv: [cli, photo, '-o', out(`invert${tag}`), '--force', '--quiet', '--op', 'invert'] },
   { name: `tilepipe --op gamma (photo)${tag}`, argv: [cli, photo, '-o', out(`gamma${tag}`), '--force', '--quiet', '--op', 'gamma:gamma=2.2'] },
   { name: `tilepipe --op invert (8×8)${tag}`, argv: [cli, tiny, '-o', out(`tiny${tag}`), '--force', '--quiet', '--op', 'invert'] },
 ];
 const [invertPhoto, gammaPhoto, invertTiny] = tilepipe(CLI);
-const commands: Command[] = [
+const commands: TimedCommand[] = [
   { name: 'node -e 0', argv: ['-e', '0'] },
   ...(extraCa !== undefined && !keepEnv ? [{ name: 'node -e 0, NODE_EXTRA_CA_CERTS set', argv: ['-e', '0'], env: process.env }] : []),
   { name: 'tilepipe --version', argv: [CLI, '--version'] },
@@ -80,17 +72,9 @@ const commands: Command[] = [
 // Every command runs in the work folder, as a user's in a folder of images: no package.json or config there.
 for (const d of ['sharp-photo', 'sharp-tiny']) mkdirSync(out(d), { recursive: true });
 
-const times = new Map<string, number[]>(commands.map((c) => [c.name, []]));
+let times: Map<string, number[]>;
 try {
-  for (let r = 0; r <= rounds; r++) {
-    for (const c of commands) {
-      const t = performance.now();
-      const res = spawnSync(process.execPath, c.argv, { cwd: work, env: c.env ?? env, stdio: ['ignore', 'ignore', 'pipe'] });
-      const ms = performance.now() - t;
-      if (res.status !== 0) throw new Error(`${c.name} failed (exit ${res.status}): ${res.stderr.toString().trim()}`);
-      if (r > 0) times.get(c.name)!.push(ms); // round 0 warms the page cache
-    }
-  }
+  times = await timeRounds(commands, rounds, { cwd: work, env, warmup: true });
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
@@ -104,13 +88,7 @@ for (const c of commands) {
   console.log(`| ${c.name} | ${ms(median(t))} | ${ms(Math.min(...t))}–${ms(Math.max(...t))} |`);
 }
 
-/** a ÷ b, round by round. */
-function ratios(a: string, b: string): number[] {
-  const tb = times.get(b)!;
-  return times.get(a)!.map((v, i) => v / tb[i]);
-}
-/** The median of round-by-round ratios, and their range. */
-const shown = (rs: number[]): string => `${median(rs).toFixed(2)}× (${Math.min(...rs).toFixed(2)}–${Math.max(...rs).toFixed(2)})`;
+const ratios = (a: string, b: string): number[] => ratiosIn(times, a, b);
 const version = median(times.get('tilepipe --version')!);
 console.log('\n| target | measured | met |');
 console.log('|---|---|---|');
