@@ -138,4 +138,18 @@ describe('bench', () => {
     expect(kept.stdout).toContain('environment as given');
     expect(kept.stdout).not.toContain('NODE_EXTRA_CA_CERTS set |');
   }, 120_000);
+  it.runIf(process.platform === 'linux')('thread-states.js runs a workload and counts its samples by runnable threads', () => {
+    const res = spawnSync(process.execPath, [path.join(ROOT, 'dist/bench/thread-states.js'), '--quick', '--workers', '2'], { cwd: ROOT, encoding: 'utf8' });
+    expect(res.status, res.stderr).toBe(0);
+    expect(res.stdout).toMatch(/^photos, 6 images, 2 workers: \d+ ms, [\d.]+ cores busy$/m);
+    const counts = res.stdout.match(/^samples by runnable threads \(sampler excluded\): (.*) \(of (\d+)\)$/m);
+    expect(counts).not.toBeNull();
+    const total = counts![1].split(', ').reduce((sum, pair) => sum + Number(pair.split(': ')[1]), 0);
+    expect(total).toBe(Number(counts![2]));
+    expect(total).toBeGreaterThan(0);
+    const short = Number(res.stdout.match(/^fewer than 2 runnable: (\d+) /m)![1]);
+    expect(res.stdout.split('\n').filter((l) => /^  \d+ ms: [01] \(/.test(l))).toHaveLength(short);
+    const bad = spawnSync(process.execPath, [path.join(ROOT, 'dist/bench/thread-states.js'), '--workload', 'nope'], { cwd: ROOT, encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+  }, 120_000);
 });
